@@ -1,0 +1,304 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# Keys of the figures returned by credit.exposure for every commercial partner.
+EXPOSURE_KEYS = (
+    "receivable_not_due",
+    "overdue",
+    "unapplied_credits",
+    "overdue_days",
+    "draft_invoices",
+    "uninvoiced_orders",
+    "total",
+    "limit",
+    "available",
+    "utilization",
+)
+
+
+class CreditExposure(models.AbstractModel):
+    """The one place where a customer's credit exposure is computed.
+
+    Exposure is what a commercial partner owes and has committed to buy, in the currency of
+    the company asking, within that company's group (the root company and its branches, as
+    Odoo's own ``credit`` field counts it):
+
+    * ``receivable_not_due``, ``overdue`` and ``unapplied_credits``: the residual of posted,
+      unreconciled receivable lines, split into debits not yet due, debits past their due
+      date, and credits (payments and credit notes not yet matched, negative). The three add
+      up to Odoo's ``credit`` exactly. ``overdue_days`` is the age of the oldest overdue line.
+    * ``draft_invoices``: draft customer invoices minus draft credit notes (when the company
+      includes them).
+    * ``uninvoiced_orders``: confirmed sale order lines, tax included, for the quantity that no
+      invoice holds yet, converted at today's rate (when the company includes them). When
+      draft invoices are included, a quantity already on a draft invoice is counted there and
+      not here; when they are not, only posted invoices reduce the order amount.
+
+    Every bucket is one aggregate over its table for the whole set of partners: the number of
+    queries does not depend on the number of partners, invoices or orders. Screens, searches,
+    order checks, crons and reports all go through :meth:`_get_exposure` or
+    :meth:`_exposure_query`.
+    """
+
+    _name = "credit.exposure"
+    _description = "Customer Credit Exposure"
+
+    @api.model
+    def _get_exposure(self, partners, company=None, date=None):
+        """Return ``{commercial_partner_id: {key: value}}`` (keys in ``EXPOSURE_KEYS``) for the
+        commercial partners of ``partners``, in the currency of ``company``.
+        Partners with no exposure at all get zeros."""
+        company = company or self.env.company
+        commercial_ids = list(set(partners.commercial_partner_id.ids))
+        result = {pid: self._empty_exposure() for pid in commercial_ids}
+        if not commercial_ids:
+            return result
+        rows = self.env.execute_query_dict(
+            self._exposure_query(company, partner_ids=commercial_ids, date=date, all_partners=True)
+        )
+        for row in rows:
+            values = result[row["partner_id"]]
+            for key in EXPOSURE_KEYS:
+                values[key] = row[key] or 0.0
+            values["overdue_days"] = int(row["overdue_days"] or 0)
+        return result
+
+    @api.model
+    def _empty_exposure(self):
+        return dict.fromkeys(EXPOSURE_KEYS, 0.0) | {"overdue_days": 0}
+
+    @api.model
+    def _exposure_query(self, company, partner_ids=None, date=None, all_partners=False):
+        """SQL returning one row per commercial partner with the columns ``partner_id`` and
+        ``EXPOSURE_KEYS``.
+
+        :param partner_ids: restrict to these commercial partners (None: every partner that has
+            any exposure, for searches and crons).
+        :param all_partners: with ``partner_ids``, also return rows (of zeros and the limit)
+            for the partners that have no exposure.
+        """
+        date = date or fields.Date.context_today(self)
+        company = company.sudo()
+        root = company.root_id
+        company_ids = self.env["res.company"].sudo().search([("id", "child_of", root.id)]).ids
+        partner_filter = SQL("TRUE")
+        if partner_ids is not None:
+            partner_filter = SQL("cp.commercial_partner_id = ANY(%s)", list(partner_ids))
+
+        buckets = [self._receivable_bucket(company_ids, partner_filter, date)]
+        if company.credit_include_draft_invoices:
+            buckets.append(self._draft_invoice_bucket(company_ids, partner_filter))
+        if company.credit_include_uninvoiced_orders:
+            buckets.append(
+                self._uninvoiced_order_bucket(
+                    company,
+                    company_ids,
+                    partner_filter,
+                    date,
+                    company.credit_include_draft_invoices,
+                )
+            )
+
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        limit_sql = Partner._field_to_sql("p", "credit_limit")
+        if all_partners and partner_ids is not None:
+            base = SQL(
+                "SELECT id AS partner_id FROM res_partner WHERE id = ANY(%s)", list(partner_ids)
+            )
+        else:
+            base = SQL("SELECT DISTINCT partner_id FROM buckets")
+        return SQL(
+            """
+            WITH buckets AS (%(buckets)s),
+            exposure AS (
+                SELECT base.partner_id,
+                       COALESCE(SUM(b.not_due), 0) AS receivable_not_due,
+                       COALESCE(SUM(b.overdue), 0) AS overdue,
+                       COALESCE(SUM(b.credits), 0) AS unapplied_credits,
+                       COALESCE(MAX(b.overdue_days), 0) AS overdue_days,
+                       COALESCE(SUM(b.draft_invoices), 0) AS draft_invoices,
+                       COALESCE(SUM(b.uninvoiced_orders), 0) AS uninvoiced_orders
+                  FROM (%(base)s) base
+             LEFT JOIN buckets b ON b.partner_id = base.partner_id
+              GROUP BY base.partner_id
+            )
+            SELECT e.*, lim.credit_limit AS limit,
+                   %(total)s AS total,
+                   CASE WHEN lim.credit_limit > 0
+                        THEN lim.credit_limit - %(total)s
+                        ELSE 0 END AS available,
+                   CASE WHEN lim.credit_limit > 0
+                        THEN 100.0 * %(total)s / lim.credit_limit
+                        ELSE 0 END AS utilization
+              FROM exposure e
+              JOIN LATERAL (
+                    SELECT COALESCE(%(limit_sql)s, 0) AS credit_limit
+                      FROM res_partner p WHERE p.id = e.partner_id
+              ) lim ON TRUE
+            """,
+            buckets=SQL(" UNION ALL ").join(buckets),
+            base=base,
+            limit_sql=limit_sql,
+            total=SQL(
+                "(e.receivable_not_due + e.overdue + e.unapplied_credits + e.draft_invoices"
+                " + e.uninvoiced_orders)"
+            ),
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Buckets: each returns the columns
+    #   partner_id, not_due, overdue, credits, overdue_days, draft_invoices, uninvoiced_orders
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _receivable_bucket(self, company_ids, partner_filter, date):
+        for model, fnames in (
+            (
+                "account.move.line",
+                [
+                    "account_id",
+                    "amount_residual",
+                    "company_id",
+                    "date_maturity",
+                    "parent_state",
+                    "partner_id",
+                    "reconciled",
+                ],
+            ),
+            ("account.account", ["account_type"]),
+            ("res.partner", ["commercial_partner_id"]),
+        ):
+            self.env[model].flush_model(fnames)
+        return SQL(
+            """
+            SELECT cp.commercial_partner_id AS partner_id,
+                   SUM(aml.amount_residual) FILTER (
+                       WHERE aml.amount_residual > 0
+                         AND (aml.date_maturity >= %(date)s OR aml.date_maturity IS NULL))
+                       AS not_due,
+                   SUM(aml.amount_residual) FILTER (
+                       WHERE aml.date_maturity < %(date)s AND aml.amount_residual > 0) AS overdue,
+                   SUM(aml.amount_residual) FILTER (WHERE aml.amount_residual < 0) AS credits,
+                   MAX(%(date)s::date - aml.date_maturity) FILTER (
+                       WHERE aml.date_maturity < %(date)s AND aml.amount_residual > 0)
+                       AS overdue_days,
+                   0 AS draft_invoices,
+                   0 AS uninvoiced_orders
+              FROM account_move_line aml
+              JOIN account_account acc ON acc.id = aml.account_id
+              JOIN res_partner cp ON cp.id = aml.partner_id
+             WHERE acc.account_type = 'asset_receivable'
+               AND aml.parent_state = 'posted'
+               AND aml.reconciled IS NOT TRUE
+               AND aml.company_id = ANY(%(company_ids)s)
+               AND %(partner_filter)s
+          GROUP BY cp.commercial_partner_id
+            """,
+            date=date,
+            company_ids=company_ids,
+            partner_filter=partner_filter,
+        )
+
+    @api.model
+    def _draft_invoice_bucket(self, company_ids, partner_filter):
+        self.env["account.move"].flush_model(
+            ["amount_total_signed", "commercial_partner_id", "company_id", "move_type", "state"]
+        )
+        return SQL(
+            """
+            SELECT cp.commercial_partner_id AS partner_id,
+                   0, 0, 0, NULL::integer,
+                   SUM(am.amount_total_signed) AS draft_invoices,
+                   0
+              FROM account_move am
+              JOIN res_partner cp ON cp.id = am.commercial_partner_id
+             WHERE am.state = 'draft'
+               AND am.move_type IN ('out_invoice', 'out_refund')
+               AND am.company_id = ANY(%(company_ids)s)
+               AND %(partner_filter)s
+          GROUP BY cp.commercial_partner_id
+            """,
+            company_ids=company_ids,
+            partner_filter=partner_filter,
+        )
+
+    @api.model
+    def _uninvoiced_order_bucket(self, company, company_ids, partner_filter, date, drafts_counted):
+        self.env["sale.order"].flush_model(["company_id", "partner_invoice_id", "state"])
+        self.env["sale.order.line"].flush_model(
+            [
+                "currency_id",
+                "display_type",
+                "order_id",
+                "price_total",
+                "product_uom_qty",
+                "qty_invoiced",
+                "qty_invoiced_posted",
+            ]
+        )
+        # quantity already on an invoice: drafts included when they are counted as drafts
+        qty_invoiced = SQL.identifier(
+            "sol", "qty_invoiced" if drafts_counted else "qty_invoiced_posted"
+        )
+        return SQL(
+            """
+            SELECT cp.commercial_partner_id AS partner_id,
+                   0, 0, 0, NULL::integer, 0,
+                   SUM(sol.price_total / sol.product_uom_qty
+                       * GREATEST(sol.product_uom_qty - %(qty_invoiced)s, 0)
+                       * rate.factor) AS uninvoiced_orders
+              FROM sale_order_line sol
+              JOIN sale_order so ON so.id = sol.order_id
+              JOIN res_partner cp ON cp.id = so.partner_invoice_id
+              JOIN (%(rates)s) AS rate(currency_id, factor) ON rate.currency_id = sol.currency_id
+             WHERE so.state = 'sale'
+               AND sol.display_type IS NULL
+               AND sol.product_uom_qty > 0
+               AND so.company_id = ANY(%(company_ids)s)
+               AND %(partner_filter)s
+          GROUP BY cp.commercial_partner_id
+            """,
+            qty_invoiced=qty_invoiced,
+            rates=self._currency_factors(company, date),
+            company_ids=company_ids,
+            partner_filter=partner_filter,
+        )
+
+    @api.model
+    def _currency_factors(self, company, date):
+        """VALUES table (currency_id, factor): multiply an amount in that currency by factor to
+        get it in the company currency at ``date`` (one query for all active currencies)."""
+        currencies = (
+            self.env["res.currency"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("active", "=", True)])
+            | company.currency_id
+        )
+        rates = currencies._get_rates(company, date)
+        company_rate = rates[company.currency_id.id]
+        return SQL(
+            "VALUES %s",
+            SQL(", ").join(
+                SQL("(%s, %s::numeric)", currency_id, company_rate / (rate or 1.0))
+                for currency_id, rate in rates.items()
+            ),
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Searches: SQL sub-selects of commercial partner ids, for _search_* methods and crons
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _over_limit_query(self, company):
+        return SQL(
+            "SELECT partner_id FROM (%s) x WHERE x.limit > 0 AND x.total > x.limit",
+            self._exposure_query(company),
+        )
+
+    @api.model
+    def _overdue_query(self, company, date=None):
+        """Commercial partners with a receivable overdue for more than the company's grace days."""
+        return SQL(
+            "SELECT partner_id FROM (%s) x WHERE x.overdue > 0 AND x.overdue_days > %s",
+            self._exposure_query(company, date=date),
+            company.sudo().credit_overdue_grace_days,
+        )

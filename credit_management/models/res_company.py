@@ -1,0 +1,91 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# P3.1.2: every existing customer is assessed at least once a year.
+MAX_REVIEW_MONTHS = 12
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    credit_control_enabled = fields.Boolean(
+        string="Credit Control",
+        help="Check customers' credit (limit, overdue, hold) in this company. Turning it on "
+        "also turns on Odoo's customer credit limit, so that the limit and its warning "
+        "banner are shown.",
+    )
+    credit_include_draft_invoices = fields.Boolean(
+        string="Count Draft Invoices",
+        default=True,
+        help="Draft customer invoices count in a customer's credit exposure.",
+    )
+    credit_include_uninvoiced_orders = fields.Boolean(
+        string="Count Uninvoiced Orders",
+        default=True,
+        help="Confirmed sale orders not yet invoiced count in a customer's credit exposure.",
+    )
+    credit_overdue_grace_days = fields.Integer(
+        string="Overdue Grace Days",
+        default=0,
+        help="A receivable counts as overdue for credit control only this many days after "
+        "its due date.",
+    )
+    credit_warning_threshold = fields.Float(
+        string="Utilisation Warning (%)",
+        default=80.0,
+        help="Warn when a customer's exposure reaches this share of the credit limit.",
+    )
+    credit_review_months = fields.Integer(
+        string="Review Frequency (months)",
+        default=3,
+        help="Months between two credit reviews of a customer: quarterly by policy, and never "
+        "more than 12.",
+    )
+
+    @api.constrains("credit_overdue_grace_days")
+    def _check_credit_overdue_grace_days(self):
+        for company in self:
+            if company.credit_overdue_grace_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The overdue grace days cannot be negative (%(company)s).",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains("credit_warning_threshold")
+    def _check_credit_warning_threshold(self):
+        for company in self:
+            if not 0 < company.credit_warning_threshold <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The utilisation warning threshold must be more than 0%% and at most "
+                        "100%% (%(company)s).",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains("credit_review_months")
+    def _check_credit_review_months(self):
+        for company in self:
+            if not 1 <= company.credit_review_months <= MAX_REVIEW_MONTHS:
+                raise ValidationError(
+                    self.env._(
+                        "Customers must be reviewed at least once a year: the review frequency "
+                        "must be between 1 and %(max)s months (%(company)s).",
+                        max=MAX_REVIEW_MONTHS,
+                        company=company.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("credit_control_enabled"):
+                vals["account_use_credit_limit"] = True
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("credit_control_enabled"):
+            vals = dict(vals, account_use_credit_limit=True)
+        return super().write(vals)

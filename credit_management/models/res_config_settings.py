@@ -1,0 +1,36 @@
+from odoo import api, fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    credit_control_enabled = fields.Boolean(
+        related="company_id.credit_control_enabled", readonly=False
+    )
+    credit_include_draft_invoices = fields.Boolean(
+        related="company_id.credit_include_draft_invoices", readonly=False
+    )
+    credit_include_uninvoiced_orders = fields.Boolean(
+        related="company_id.credit_include_uninvoiced_orders", readonly=False
+    )
+    credit_overdue_grace_days = fields.Integer(
+        related="company_id.credit_overdue_grace_days", readonly=False
+    )
+    credit_warning_threshold = fields.Float(
+        related="company_id.credit_warning_threshold", readonly=False
+    )
+    credit_review_months = fields.Integer(related="company_id.credit_review_months", readonly=False)
+
+    @api.onchange("credit_control_enabled")
+    def _onchange_credit_control_enabled(self):
+        # credit control works on Odoo's own credit limit: keep both switches consistent
+        if self.credit_control_enabled:
+            self.account_use_credit_limit = True
+
+    def set_values(self):
+        res = super().set_values()
+        # whatever order the related fields were written in, credit control keeps Odoo's
+        # customer credit limit on
+        for settings in self.filtered("credit_control_enabled"):
+            settings.company_id.account_use_credit_limit = True
+        return res

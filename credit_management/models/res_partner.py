@@ -1,0 +1,289 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
+
+CREDIT_STATUSES = [
+    ("not_assessed", "Not Assessed"),
+    ("approved", "Approved"),
+    ("watch", "Watch"),
+    ("hold", "On Hold"),
+    ("blocked", "Blocked"),
+]
+HOLD_STATUSES = ("hold", "blocked")
+
+# Who sees the credit summary of a customer, and who may change a customer's credit profile.
+CREDIT_READERS = "credit_management.group_credit_salesperson,credit_management.group_credit_auditor"
+CREDIT_WRITER = "credit_management.group_credit_analyst"
+# The fields of the credit profile that only finance (analysts and managers) may change.
+CREDIT_PROFILE_FIELDS = {"credit_status", "credit_hold_reason", "credit_next_review_date"}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Odoo's own per-company limit is the credit limit: finance and audit read it too.
+    credit_limit = fields.Float(
+        tracking=True,
+        groups="account.group_account_invoice,account.group_account_readonly,"
+        "credit_management.group_credit_analyst,credit_management.group_credit_auditor",
+    )
+    credit_status = fields.Selection(
+        CREDIT_STATUSES,
+        company_dependent=True,
+        tracking=True,
+        groups=CREDIT_READERS,
+        help="Not Assessed: no approved credit assessment yet. Approved: trading on the "
+        "approved limit. Watch: under closer monitoring. On Hold: new orders stop until "
+        "finance lifts the hold. Blocked: no credit at all.",
+    )
+    credit_hold_reason = fields.Text(
+        string="Hold Reason",
+        company_dependent=True,
+        tracking=True,
+        groups=CREDIT_READERS,
+        help="Why finance placed this customer on hold or blocked it.",
+    )
+    credit_next_review_date = fields.Date(
+        string="Next Credit Review",
+        company_dependent=True,
+        tracking=True,
+        groups=CREDIT_READERS,
+    )
+
+    # Exposure, computed by credit.exposure for the commercial partner, in company currency.
+    credit_currency_id = fields.Many2one("res.currency", compute="_compute_credit_currency_id")
+    credit_receivable_not_due = fields.Monetary(
+        string="Receivable Not Due",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_READERS,
+    )
+    credit_overdue_amount = fields.Monetary(
+        string="Overdue",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_READERS,
+    )
+    credit_unapplied_credits = fields.Monetary(
+        string="Unapplied Credits",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_READERS,
+        help="Payments and credit notes not yet matched with an invoice (they lower the exposure).",
+    )
+    credit_overdue_days = fields.Integer(
+        string="Days Overdue",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_READERS,
+        help="Age in days of the oldest overdue receivable.",
+    )
+    credit_draft_invoice_amount = fields.Monetary(
+        string="Draft Invoices",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_READERS,
+    )
+    credit_uninvoiced_order_amount = fields.Monetary(
+        string="Uninvoiced Orders",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_READERS,
+    )
+    credit_exposure = fields.Monetary(
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_READERS,
+        help="Receivables (due and not due), plus draft invoices and uninvoiced confirmed "
+        "orders when the company counts them.",
+    )
+    credit_available = fields.Monetary(
+        string="Available Credit",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_READERS,
+        help="Credit limit minus exposure (zero when the customer has no limit).",
+    )
+    credit_utilization = fields.Float(
+        string="Credit Utilisation (%)",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_READERS,
+    )
+    credit_over_limit = fields.Boolean(
+        string="Over Credit Limit",
+        compute="_compute_credit_exposure",
+        search="_search_credit_over_limit",
+        groups=CREDIT_READERS,
+    )
+    credit_is_overdue = fields.Boolean(
+        string="Overdue Beyond Grace",
+        compute="_compute_credit_exposure",
+        search="_search_credit_is_overdue",
+        groups=CREDIT_READERS,
+        help="Has a receivable overdue for more than the company's grace days.",
+    )
+    credit_on_hold = fields.Boolean(
+        compute="_compute_credit_on_hold",
+        search="_search_credit_on_hold",
+        groups=CREDIT_READERS,
+    )
+    credit_review_due = fields.Boolean(
+        compute="_compute_credit_review_due",
+        search="_search_credit_review_due",
+        groups=CREDIT_READERS,
+    )
+
+    # ------------------------------------------------------------------------------------------
+    # Computes and searches
+    # ------------------------------------------------------------------------------------------
+    @api.depends_context("company")
+    def _compute_credit_currency_id(self):
+        self.credit_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    def _compute_credit_exposure(self):
+        company = self.env.company
+        partners = self.filtered("id")
+        (self - partners).update(
+            {
+                "credit_receivable_not_due": 0.0,
+                "credit_overdue_amount": 0.0,
+                "credit_unapplied_credits": 0.0,
+                "credit_overdue_days": 0,
+                "credit_draft_invoice_amount": 0.0,
+                "credit_uninvoiced_order_amount": 0.0,
+                "credit_exposure": 0.0,
+                "credit_available": 0.0,
+                "credit_utilization": 0.0,
+                "credit_over_limit": False,
+                "credit_is_overdue": False,
+            }
+        )
+        if not partners:
+            return
+        exposures = self.env["credit.exposure"]._get_exposure(partners, company)
+        grace = company.credit_overdue_grace_days
+        for partner in partners:
+            values = exposures[partner.commercial_partner_id.id]
+            partner.update(
+                {
+                    "credit_receivable_not_due": values["receivable_not_due"],
+                    "credit_overdue_amount": values["overdue"],
+                    "credit_unapplied_credits": values["unapplied_credits"],
+                    "credit_overdue_days": values["overdue_days"],
+                    "credit_draft_invoice_amount": values["draft_invoices"],
+                    "credit_uninvoiced_order_amount": values["uninvoiced_orders"],
+                    "credit_exposure": values["total"],
+                    "credit_available": values["available"],
+                    "credit_utilization": values["utilization"],
+                    "credit_over_limit": values["limit"] > 0 and values["total"] > values["limit"],
+                    "credit_is_overdue": values["overdue"] > 0 and values["overdue_days"] > grace,
+                }
+            )
+
+    @api.depends("credit_status")
+    @api.depends_context("company")
+    def _compute_credit_on_hold(self):
+        for partner in self:
+            partner.credit_on_hold = partner.commercial_partner_id.credit_status in HOLD_STATUSES
+
+    @api.depends("credit_next_review_date")
+    @api.depends_context("company")
+    def _compute_credit_review_due(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            review_date = partner.commercial_partner_id.credit_next_review_date
+            partner.credit_review_due = bool(review_date and review_date <= today)
+
+    def _credit_search_domain(self, operator, value, partner_ids_sql):
+        """Domain for a boolean credit filter whose true set of commercial partners is given by
+        the SQL sub-select ``partner_ids_sql`` (contacts follow their commercial partner)."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(self.env._("Unsupported search on a credit filter."))
+        positive = (operator == "=") == value
+        return [
+            ("commercial_partner_id", "in" if positive else "not in", SQL("(%s)", partner_ids_sql))
+        ]
+
+    def _search_credit_over_limit(self, operator, value):
+        sql = self.env["credit.exposure"]._over_limit_query(self.env.company)
+        return self._credit_search_domain(operator, value, sql)
+
+    def _search_credit_is_overdue(self, operator, value):
+        sql = self.env["credit.exposure"]._overdue_query(self.env.company)
+        return self._credit_search_domain(operator, value, sql)
+
+    def _search_credit_on_hold(self, operator, value):
+        query = self.sudo()._search([("credit_status", "in", HOLD_STATUSES)])
+        return self._credit_search_domain(operator, value, query.subselect())
+
+    def _search_credit_review_due(self, operator, value):
+        today = fields.Date.context_today(self)
+        query = self.sudo()._search([("credit_next_review_date", "<=", today)])
+        return self._credit_search_domain(operator, value, query.subselect())
+
+    # ------------------------------------------------------------------------------------------
+    # Constraints and write protection
+    # ------------------------------------------------------------------------------------------
+    @api.constrains("credit_status", "credit_hold_reason")
+    def _check_credit_hold_reason(self):
+        for partner in self.sudo():
+            if (
+                partner.credit_status in HOLD_STATUSES
+                and not (partner.credit_hold_reason or "").strip()
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "A reason is required to put %(partner)s on hold or to block it.",
+                        partner=partner.display_name,
+                    )
+                )
+
+    def _check_credit_profile_write(self, fnames):
+        if self.env.su or not (set(fnames) & CREDIT_PROFILE_FIELDS):
+            return
+        if not self.env.user.has_group(CREDIT_WRITER):
+            raise AccessError(
+                self.env._(
+                    "Only finance (credit analysts and managers) can change a "
+                    "customer's credit status, hold or review date."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_credit_profile_write(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_credit_profile_write(vals)
+        return super().write(vals)
+
+    # ------------------------------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------------------------------
+    def action_credit_change_status(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.credit_hold_wizard_action"
+        )
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+            "default_new_status": self.env.context.get("credit_new_status", "hold"),
+        }
+        return action
+
+    def action_view_credit_invoices(self):
+        """Open the customer invoices and credit notes that make up the receivable exposure."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("state", "!=", "cancel"),
+            ("payment_state", "not in", ("paid", "reversed", "in_payment")),
+        ]
+        action["context"] = {"default_move_type": "out_invoice", "create": False}
+        return action

@@ -1,0 +1,142 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.fields import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class CreditCommon(AccountTestInvoicingCommon):
+    """Shared set-up: a company with credit control on, a customer with a limit, users for
+    every credit role, and helpers that create real invoices, payments and orders."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "credit_control_enabled": True,
+                "credit_include_draft_invoices": True,
+                "credit_include_uninvoiced_orders": True,
+                "credit_overdue_grace_days": 0,
+            }
+        )
+        cls.today = fields.Date.context_today(cls.env.user)
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Credit Customer", "is_company": True, "credit_limit": 2500.0}
+        )
+        cls.customer_contact = cls.env["res.partner"].create(
+            {"name": "Credit Customer, Buyer", "parent_id": cls.customer.id}
+        )
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Credit Widget",
+                "type": "consu",
+                "invoice_policy": "order",
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+                "property_account_income_id": cls.company_data["default_account_revenue"].id,
+            }
+        )
+        cls.salesperson = cls._credit_user("credit_sales", "sales_team.group_sale_salesman")
+        cls.analyst = cls._credit_user(
+            "credit_analyst",
+            "credit_management.group_credit_analyst",
+            "account.group_account_invoice",
+        )
+        cls.manager = cls._credit_user("credit_manager", "credit_management.group_credit_manager")
+        cls.auditor = cls._credit_user("credit_auditor", "credit_management.group_credit_auditor")
+        cls.internal_user = cls._credit_user("plain_user", "base.group_user")
+
+    @classmethod
+    def _credit_user(cls, login, *groups):
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=",".join(groups),
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+
+    @classmethod
+    def _invoice(
+        cls,
+        partner,
+        amount,
+        days_ago=0,
+        due_in=0,
+        post=True,
+        move_type="out_invoice",
+        currency=None,
+        company=None,
+    ):
+        """A customer invoice (or credit note) dated ``days_ago`` days ago, due ``due_in`` days
+        after that date, without taxes so that amounts are easy to check."""
+        company = company or cls.company
+        invoice_date = cls.today - timedelta(days=days_ago)
+        move = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "invoice_date": invoice_date,
+                    "invoice_payment_term_id": False,
+                    "invoice_date_due": invoice_date + timedelta(days=due_in),
+                    "currency_id": (currency or company.currency_id).id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+        )
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoice, amount):
+        return (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"amount": amount, "payment_date": cls.today})
+            ._create_payments()
+        )
+
+    @classmethod
+    def _order(cls, partner, amount, qty=1.0, confirm=True, pricelist=None, company=None):
+        company = company or cls.company
+        vals = {
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": cls.product.id,
+                        "product_uom_qty": qty,
+                        "price_unit": amount / qty,
+                        "tax_id": [Command.clear()],
+                    }
+                )
+            ],
+        }
+        if pricelist:
+            vals["pricelist_id"] = pricelist.id
+        order = cls.env["sale.order"].with_company(company).create(vals)
+        if pricelist:
+            # the pricelist sets the currency; keep the agreed unit price
+            order.order_line.price_unit = amount / qty
+        if confirm:
+            order.action_confirm()
+        return order
+
+    def exposure(self, partner, company=None):
+        return self.env["credit.exposure"]._get_exposure(partner, company or self.company)[
+            partner.commercial_partner_id.id
+        ]
