@@ -1,0 +1,147 @@
+"""Benchmark of the exposure service against a plain SQL GROUP BY (not a test: it prints figures).
+
+Usage (from the repository root, on a database where credit_management is installed with a
+chart of accounts, e.g. the one ``bin/cm serve`` creates):
+
+    bin/cm odoo shell -d credit_bench --no-http < tests/benchmark_exposure.py
+
+Environment: CM_BENCH_PARTNERS (default 20000), CM_BENCH_LINES (default 200000),
+CM_BENCH_KEEP=1 to keep the generated data (it is rolled back otherwise).
+
+The data: partners inserted in one statement, and open receivable lines cloned in SQL from the
+receivable line of one posted customer invoice (each clone gets its partner, amount and due
+date), so that 200,000 open items exist in seconds. The timings compare, for every customer:
+  1. the plain SQL GROUP BY of the open receivable balance (the bar);
+  2. credit.exposure._get_exposure for all partners (every bucket, limit, available credit);
+  3. the "Over Credit Limit" search (the SQL behind the filter);
+  4. Odoo's own res.partner.credit for all partners.
+"""
+
+import os
+import time
+
+from odoo.fields import Command
+from odoo.tools import SQL
+
+env = env  # noqa: F821, PLW0127 -- provided by `odoo shell`
+N_PARTNERS = int(os.environ.get("CM_BENCH_PARTNERS", 20000))
+N_LINES = int(os.environ.get("CM_BENCH_LINES", 200000))
+cr = env.cr
+
+
+def timed(label, func, repeat=3):
+    best = None
+    for _ in range(repeat):
+        env.invalidate_all()
+        start = time.perf_counter()
+        result = func()
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    print(f"{label:<58} {best:8.3f} s")
+    return best, result
+
+
+company = env.company
+template_partner = env["res.partner"].create({"name": "Benchmark template", "is_company": True})
+invoice = env["account.move"].create(
+    {
+        "move_type": "out_invoice",
+        "partner_id": template_partner.id,
+        "invoice_date": "2026-01-01",
+        "invoice_line_ids": [
+            Command.create({"name": "x", "quantity": 1, "price_unit": 100.0, "tax_ids": []})
+        ],
+    }
+)
+invoice.action_post()
+template_line = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+env.flush_all()
+
+print(f"generating {N_PARTNERS} customers and {N_LINES} open receivable lines ...")
+t0 = time.perf_counter()
+partner_ids = [
+    row[0]
+    for row in env.execute_query(
+        SQL(
+            """
+            INSERT INTO res_partner (name, complete_name, active, type, is_company,
+                                     customer_rank, supplier_rank, credit_limit, create_date,
+                                     write_date)
+            SELECT 'Bench ' || n, 'Bench ' || n, TRUE, 'contact', TRUE, 1, 0,
+                   jsonb_build_object(%s, (n %% 50) * 100), now(), now()
+              FROM generate_series(1, %s) n
+         RETURNING id
+            """,
+            str(company.id),
+            N_PARTNERS,
+        )
+    )
+]
+cr.execute(
+    "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [partner_ids]
+)
+columns = [
+    row[0]
+    for row in env.execute_query(
+        SQL(
+            """SELECT column_name FROM information_schema.columns
+                WHERE table_name = 'account_move_line' AND column_name != 'id'"""
+        )
+    )
+]
+overrides = {
+    "partner_id": SQL("(%s::int[])[1 + (n %% %s)]", partner_ids, len(partner_ids)),
+    "amount_residual": SQL("10 + (n %% 90)"),
+    "amount_residual_currency": SQL("10 + (n %% 90)"),
+    "balance": SQL("10 + (n %% 90)"),
+    "debit": SQL("10 + (n %% 90)"),
+    "amount_currency": SQL("10 + (n %% 90)"),
+    "date_maturity": SQL("CURRENT_DATE - ((n %% 120) - 60)"),
+}
+cr.execute(
+    SQL(
+        "INSERT INTO account_move_line (%s) SELECT %s FROM account_move_line t, "
+        "generate_series(1, %s) n WHERE t.id = %s",
+        SQL(", ").join(SQL.identifier(c) for c in columns),
+        SQL(", ").join(overrides.get(c, SQL.identifier("t", c)) for c in columns),
+        N_LINES,
+        template_line.id,
+    )
+)
+cr.execute("ANALYZE account_move_line; ANALYZE res_partner;")
+print(f"generated in {time.perf_counter() - t0:.1f} s")
+
+partners = env["res.partner"].browse(partner_ids)
+plain, _ = timed(
+    "1. plain SQL GROUP BY (receivable balance per customer)",
+    lambda: env.execute_query(
+        SQL(
+            """
+            SELECT aml.partner_id, SUM(aml.amount_residual)
+              FROM account_move_line aml
+              JOIN account_account a ON a.id = aml.account_id
+             WHERE a.account_type = 'asset_receivable' AND aml.parent_state = 'posted'
+               AND aml.reconciled IS NOT TRUE AND aml.company_id = %s
+          GROUP BY aml.partner_id
+            """,
+            company.id,
+        )
+    ),
+)
+ours, exposure = timed(
+    "2. credit.exposure for every customer (all buckets)",
+    lambda: env["credit.exposure"]._get_exposure(partners, company),
+)
+search, over = timed(
+    "3. 'Over Credit Limit' filter (search)",
+    lambda: env["res.partner"].search([("credit_over_limit", "=", True)]),
+)
+core, _ = timed("4. Odoo's res.partner.credit for every customer", lambda: partners.mapped("credit"), 1)
+print(f"customers: {len(exposure)}, over limit: {len(over)}")
+print(f"exposure service / plain SQL: {ours / plain:.2f}x; filter / plain SQL: {search / plain:.2f}x;"
+      f" Odoo credit / plain SQL: {core / plain:.2f}x")
+
+if os.environ.get("CM_BENCH_KEEP") == "1":
+    cr.commit()
+else:
+    cr.rollback()
