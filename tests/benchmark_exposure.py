@@ -24,8 +24,8 @@ from odoo.fields import Command
 from odoo.tools import SQL
 
 env = env  # noqa: F821, PLW0127 -- provided by `odoo shell`
-N_PARTNERS = int(os.environ.get("CM_BENCH_PARTNERS", 20000))
-N_LINES = int(os.environ.get("CM_BENCH_LINES", 200000))
+N_PARTNERS = int(os.environ.get("CM_BENCH_PARTNERS", "20000"))
+N_LINES = int(os.environ.get("CM_BENCH_LINES", "200000"))
 cr = env.cr
 
 
@@ -77,9 +77,7 @@ partner_ids = [
         )
     )
 ]
-cr.execute(
-    "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [partner_ids]
-)
+cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [partner_ids])
 columns = [
     row[0]
     for row in env.execute_query(
@@ -136,10 +134,14 @@ search, over = timed(
     "3. 'Over Credit Limit' filter (search)",
     lambda: env["res.partner"].search([("credit_over_limit", "=", True)]),
 )
-core, _ = timed("4. Odoo's res.partner.credit for every customer", lambda: partners.mapped("credit"), 1)
+core, _ = timed(
+    "4. Odoo's res.partner.credit for every customer", lambda: partners.mapped("credit"), 1
+)
 print(f"customers: {len(exposure)}, over limit: {len(over)}")
-print(f"exposure service / plain SQL: {ours / plain:.2f}x; filter / plain SQL: {search / plain:.2f}x;"
-      f" Odoo credit / plain SQL: {core / plain:.2f}x")
+print(
+    f"exposure service / plain SQL: {ours / plain:.2f}x; filter / plain SQL: {search / plain:.2f}x;"
+    f" Odoo credit / plain SQL: {core / plain:.2f}x"
+)
 
 if os.environ.get("CM_BENCH_KEEP") == "1":
     cr.commit()
