@@ -59,52 +59,59 @@ env.flush_all()
 
 print(f"generating {N_PARTNERS} customers and {N_LINES} open receivable lines ...")
 t0 = time.perf_counter()
-partner_ids = [
-    row[0]
-    for row in env.execute_query(
-        SQL(
-            """
-            INSERT INTO res_partner (name, complete_name, active, type, is_company,
-                                     customer_rank, supplier_rank, credit_limit, create_date,
-                                     write_date)
-            SELECT 'Bench ' || n, 'Bench ' || n, TRUE, 'contact', TRUE, 1, 0,
-                   jsonb_build_object(%s, (n %% 50) * 100), now(), now()
-              FROM generate_series(1, %s) n
-         RETURNING id
-            """,
-            str(company.id),
-            N_PARTNERS,
+
+
+def clone(table, template_id, count, overrides):
+    """Insert ``count`` copies of one row of ``table`` in one statement; ``overrides`` maps a
+    column to an SQL expression of the series number ``n``. Returns the new ids."""
+    columns = [
+        row[0]
+        for row in env.execute_query(
+            SQL(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_name = %s AND column_name != 'id'",
+                table,
+            )
         )
-    )
-]
-cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [partner_ids])
-columns = [
-    row[0]
-    for row in env.execute_query(
-        SQL(
-            """SELECT column_name FROM information_schema.columns
-                WHERE table_name = 'account_move_line' AND column_name != 'id'"""
-        )
-    )
-]
-overrides = {
-    "partner_id": SQL("(%s::int[])[1 + (n %% %s)]", partner_ids, len(partner_ids)),
-    "amount_residual": SQL("10 + (n %% 90)"),
-    "amount_residual_currency": SQL("10 + (n %% 90)"),
-    "balance": SQL("10 + (n %% 90)"),
-    "debit": SQL("10 + (n %% 90)"),
-    "amount_currency": SQL("10 + (n %% 90)"),
-    "date_maturity": SQL("CURRENT_DATE - ((n %% 120) - 60)"),
-}
-cr.execute(
-    SQL(
-        "INSERT INTO account_move_line (%s) SELECT %s FROM account_move_line t, "
-        "generate_series(1, %s) n WHERE t.id = %s",
+    ]
+    query = SQL(
+        "INSERT INTO %s (%s) SELECT %s FROM %s t, generate_series(1, %s) n WHERE t.id = %s"
+        " RETURNING id",
+        SQL.identifier(table),
         SQL(", ").join(SQL.identifier(c) for c in columns),
         SQL(", ").join(overrides.get(c, SQL.identifier("t", c)) for c in columns),
-        N_LINES,
-        template_line.id,
+        SQL.identifier(table),
+        count,
+        template_id,
     )
+    return [row[0] for row in env.execute_query(query)]
+
+
+partner_ids = clone(
+    "res_partner",
+    template_partner.id,
+    N_PARTNERS,
+    {
+        "name": SQL("'Bench ' || n"),
+        "complete_name": SQL("'Bench ' || n"),
+        "credit_limit": SQL("jsonb_build_object(%s, mod(n, 50) * 100)", str(company.id)),
+    },
+)
+cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [partner_ids])
+amount = SQL("10 + mod(n, 90)")
+clone(
+    "account_move_line",
+    template_line.id,
+    N_LINES,
+    {
+        "partner_id": SQL("(%s::int[])[1 + mod(n, %s)]", partner_ids, len(partner_ids)),
+        "amount_residual": amount,
+        "amount_residual_currency": amount,
+        "balance": amount,
+        "debit": amount,
+        "amount_currency": amount,
+        "date_maturity": SQL("CURRENT_DATE - (mod(n, 120) - 60)"),
+    },
 )
 cr.execute("ANALYZE account_move_line; ANALYZE res_partner;")
 print(f"generated in {time.perf_counter() - t0:.1f} s")
