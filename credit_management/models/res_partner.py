@@ -16,6 +16,29 @@ CREDIT_READERS = "credit_management.group_credit_salesperson,credit_management.g
 CREDIT_WRITER = "credit_management.group_credit_analyst"
 # The fields of the credit profile that only finance (analysts and managers) may change.
 CREDIT_PROFILE_FIELDS = {"credit_status", "credit_hold_reason", "credit_next_review_date"}
+# Partner fields filled from the figures of credit.exposure (field name -> figure key).
+EXPOSURE_FIGURES = {
+    "credit_receivable_not_due": "receivable_not_due",
+    "credit_overdue_amount": "overdue",
+    "credit_unapplied_credits": "unapplied_credits",
+    "credit_overdue_days": "overdue_days",
+    "credit_draft_invoice_amount": "draft_invoices",
+    "credit_uninvoiced_order_amount": "uninvoiced_orders",
+    "credit_exposure": "total",
+    "credit_available": "available",
+    "credit_utilization": "utilization",
+}
+
+
+def _exposure_amount(string, help=None):  # pylint: disable=redefined-builtin
+    """An amount of the customer's exposure, in company currency, for the credit groups."""
+    return fields.Monetary(
+        string=string,
+        help=help,
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_READERS,
+    )
 
 
 class ResPartner(models.Model):
@@ -52,23 +75,10 @@ class ResPartner(models.Model):
 
     # Exposure, computed by credit.exposure for the commercial partner, in company currency.
     credit_currency_id = fields.Many2one("res.currency", compute="_compute_credit_currency_id")
-    credit_receivable_not_due = fields.Monetary(
-        string="Receivable Not Due",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_exposure",
-        groups=CREDIT_READERS,
-    )
-    credit_overdue_amount = fields.Monetary(
-        string="Overdue",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_exposure",
-        groups=CREDIT_READERS,
-    )
-    credit_unapplied_credits = fields.Monetary(
-        string="Unapplied Credits",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_exposure",
-        groups=CREDIT_READERS,
+    credit_receivable_not_due = _exposure_amount("Receivable Not Due")
+    credit_overdue_amount = _exposure_amount("Overdue")
+    credit_unapplied_credits = _exposure_amount(
+        "Unapplied Credits",
         help="Payments and credit notes not yet matched with an invoice (they lower the exposure).",
     )
     credit_overdue_days = fields.Integer(
@@ -77,30 +87,15 @@ class ResPartner(models.Model):
         groups=CREDIT_READERS,
         help="Age in days of the oldest overdue receivable.",
     )
-    credit_draft_invoice_amount = fields.Monetary(
-        string="Draft Invoices",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_exposure",
-        groups=CREDIT_READERS,
-    )
-    credit_uninvoiced_order_amount = fields.Monetary(
-        string="Uninvoiced Orders",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_exposure",
-        groups=CREDIT_READERS,
-    )
-    credit_exposure = fields.Monetary(
-        currency_field="credit_currency_id",
-        compute="_compute_credit_exposure",
-        groups=CREDIT_READERS,
+    credit_draft_invoice_amount = _exposure_amount("Draft Invoices")
+    credit_uninvoiced_order_amount = _exposure_amount("Uninvoiced Orders")
+    credit_exposure = _exposure_amount(
+        "Credit Exposure",
         help="Receivables (due and not due), plus draft invoices and uninvoiced confirmed "
         "orders when the company counts them.",
     )
-    credit_available = fields.Monetary(
-        string="Available Credit",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_exposure",
-        groups=CREDIT_READERS,
+    credit_available = _exposure_amount(
+        "Available Credit",
         help="Credit limit minus exposure (zero when the customer has no limit).",
     )
     credit_utilization = fields.Float(
@@ -143,42 +138,14 @@ class ResPartner(models.Model):
     def _compute_credit_exposure(self):
         company = self.env.company
         partners = self.filtered("id")
-        (self - partners).update(
-            {
-                "credit_receivable_not_due": 0.0,
-                "credit_overdue_amount": 0.0,
-                "credit_unapplied_credits": 0.0,
-                "credit_overdue_days": 0,
-                "credit_draft_invoice_amount": 0.0,
-                "credit_uninvoiced_order_amount": 0.0,
-                "credit_exposure": 0.0,
-                "credit_available": 0.0,
-                "credit_utilization": 0.0,
-                "credit_over_limit": False,
-                "credit_is_overdue": False,
-            }
-        )
-        if not partners:
-            return
         exposures = self.env["credit.exposure"]._get_exposure(partners, company)
+        empty = self.env["credit.exposure"]._empty_exposure()
         grace = company.credit_overdue_grace_days
-        for partner in partners:
-            values = exposures[partner.commercial_partner_id.id]
-            partner.update(
-                {
-                    "credit_receivable_not_due": values["receivable_not_due"],
-                    "credit_overdue_amount": values["overdue"],
-                    "credit_unapplied_credits": values["unapplied_credits"],
-                    "credit_overdue_days": values["overdue_days"],
-                    "credit_draft_invoice_amount": values["draft_invoices"],
-                    "credit_uninvoiced_order_amount": values["uninvoiced_orders"],
-                    "credit_exposure": values["total"],
-                    "credit_available": values["available"],
-                    "credit_utilization": values["utilization"],
-                    "credit_over_limit": values["limit"] > 0 and values["total"] > values["limit"],
-                    "credit_is_overdue": values["overdue"] > 0 and values["overdue_days"] > grace,
-                }
-            )
+        for partner in self:
+            values = exposures.get(partner.commercial_partner_id.id, empty) if partner.id else empty
+            partner.update({fname: values[key] for fname, key in EXPOSURE_FIGURES.items()})
+            partner.credit_over_limit = 0 < values["limit"] < values["total"]
+            partner.credit_is_overdue = values["overdue"] > 0 and values["overdue_days"] > grace
 
     @api.depends("credit_status")
     @api.depends_context("company")
