@@ -1,0 +1,243 @@
+from odoo import api, models
+from odoo.tools import SQL, format_amount
+
+from .res_partner import HOLD_STATUSES
+
+DECISION_LEVELS = [("ok", "Within Credit"), ("warn", "Credit Warning"), ("block", "Credit Block")]
+LEVEL_RANK = {"ok": 0, "warn": 1, "block": 2}
+
+
+class CreditDecision(models.AbstractModel):
+    """The one place where a credit decision is taken.
+
+    For a customer, an amount (what the document asking will add to the customer's exposure,
+    in company currency) and a company, :meth:`_decide` runs every rule listed by
+    :meth:`_credit_rules` and returns which rules fire, the figures behind each and the overall
+    level: ``ok``, ``warn`` (never stops anything, shown to the user) or ``block`` (the
+    document is held for finance). Sale orders, invoices, the quotation banner, the CRM
+    summary and the release wizard all call it.
+
+    A rule is a method ``_rule_<code>(facts)`` returning ``None`` or
+    ``self._fired(code, level, title, detail)``; adding a rule is one method and one entry in
+    :meth:`_credit_rules`.
+    """
+
+    _name = "credit.decision"
+    _description = "Customer Credit Decision"
+
+    @api.model
+    def _credit_rules(self):
+        """Rule codes, in the order their explanations are shown."""
+        return ["status", "overdue", "over_limit", "utilization"]
+
+    @api.model
+    def _decide(self, partner, amount=0.0, company=None, document=None, counted=0.0):
+        """Decide on ``amount`` of new credit for ``partner`` in ``company``.
+
+        :param amount: what the document adds to the exposure once confirmed or posted, in
+            company currency.
+        :param counted: the part of ``amount`` that the exposure already holds (a draft
+            invoice that the company counts as a draft), so that it is not counted twice.
+        :param document: the record asking (a sale order, an invoice), for the explanation.
+        :return: a dict with ``level``, ``rules`` (the fired rules, each a dict with ``code``,
+            ``level``, ``title``, ``detail``), ``exposure`` (the figures of credit.exposure),
+            ``projected`` (exposure after the document), ``limit``, ``excess`` (projected
+            exposure above the limit), ``amount`` and ``message``.
+        """
+        company = (company or self.env.company).sudo()
+        partner = partner.commercial_partner_id.with_company(company).sudo()
+        result = {
+            "partner": partner,
+            "company": company,
+            "document": document,
+            "amount": amount,
+            "level": "ok",
+            "rules": [],
+            "exposure": self.env["credit.exposure"]._empty_exposure(),
+            "projected": 0.0,
+            "limit": 0.0,
+            "excess": 0.0,
+            "message": "",
+        }
+        if not company.credit_control_enabled or not partner:
+            return result
+        exposure = self.env["credit.exposure"]._get_exposure(partner, company)[partner.id]
+        projected = exposure["total"] - counted + amount
+        limit = exposure["limit"]
+        result.update(
+            exposure=exposure,
+            projected=projected,
+            limit=limit,
+            excess=max(projected - limit, 0.0) if limit > 0 else 0.0,
+        )
+        for code in self._credit_rules():
+            fired = getattr(self, f"_rule_{code}")(result)
+            if fired:
+                result["rules"].append(fired)
+        if result["rules"]:
+            result["level"] = max((r["level"] for r in result["rules"]), key=LEVEL_RANK.get)
+        result["message"] = self._decision_message(result)
+        return result
+
+    @api.model
+    def _fired(self, code, level, title, detail):
+        return {"code": code, "level": level, "title": title, "detail": detail}
+
+    # ------------------------------------------------------------------------------------------
+    # Rules: each gets the decision being built (partner, company, amount, exposure, ...)
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _rule_status(self, facts):
+        partner = facts["partner"]
+        if partner.credit_status in HOLD_STATUSES:
+            status = dict(partner._fields["credit_status"]._description_selection(self.env))[
+                partner.credit_status
+            ]
+            return self._fired(
+                "status",
+                "block",
+                self.env._("Customer %(status)s", status=status),
+                self.env._(
+                    "Finance set this customer to %(status)s: %(reason)s",
+                    status=status,
+                    reason=partner.credit_hold_reason or "",
+                ),
+            )
+        if partner.credit_status == "watch":
+            return self._fired(
+                "status",
+                "warn",
+                self.env._("Customer on watch"),
+                self.env._("This customer is under closer credit monitoring."),
+            )
+        return None
+
+    @api.model
+    def _rule_overdue(self, facts):
+        exposure, company = facts["exposure"], facts["company"]
+        grace = company.credit_overdue_grace_days
+        if exposure["overdue"] > 0 and exposure["overdue_days"] > grace:
+            return self._fired(
+                "overdue",
+                "block",
+                self.env._("Overdue receivables"),
+                self.env._(
+                    "%(amount)s is overdue, the oldest for %(days)s days (grace: %(grace)s days).",
+                    amount=self._money(exposure["overdue"], company),
+                    days=exposure["overdue_days"],
+                    grace=grace,
+                ),
+            )
+        return None
+
+    @api.model
+    def _rule_over_limit(self, facts):
+        if facts["amount"] <= 0 or facts["limit"] <= 0 or facts["projected"] <= facts["limit"]:
+            return None
+        company = facts["company"]
+        return self._fired(
+            "over_limit",
+            "block",
+            self.env._("Over credit limit"),
+            self.env._(
+                "Exposure %(exposure)s with this document %(projected)s exceeds the credit "
+                "limit %(limit)s by %(excess)s.",
+                exposure=self._money(facts["projected"] - facts["amount"], company),
+                projected=self._money(facts["projected"], company),
+                limit=self._money(facts["limit"], company),
+                excess=self._money(facts["excess"], company),
+            ),
+        )
+
+    @api.model
+    def _rule_utilization(self, facts):
+        limit, company = facts["limit"], facts["company"]
+        if limit <= 0 or facts["projected"] > limit:
+            return None
+        utilization = 100.0 * facts["projected"] / limit
+        if utilization < company.credit_warning_threshold:
+            return None
+        return self._fired(
+            "utilization",
+            "warn",
+            self.env._("High credit utilisation"),
+            self.env._(
+                "With this document the customer uses %(utilization)s%% of the credit limit "
+                "%(limit)s (warning from %(threshold)s%%).",
+                utilization=round(utilization, 1),
+                limit=self._money(limit, company),
+                threshold=round(company.credit_warning_threshold, 1),
+            ),
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Explanation
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _money(self, amount, company):
+        return format_amount(self.env, amount, company.currency_id)
+
+    @api.model
+    def _decision_message(self, result):
+        company, exposure = result["company"], result["exposure"]
+        headline = {
+            "ok": self.env._("Within credit"),
+            "warn": self.env._("Credit warning"),
+            "block": self.env._("Credit block"),
+        }[result["level"]]
+        lines = [
+            self.env._(
+                "%(headline)s for %(partner)s in %(company)s.",
+                headline=headline,
+                partner=result["partner"].display_name,
+                company=company.name,
+            )
+        ]
+        lines += [f"- {rule['title']}: {rule['detail']}" for rule in result["rules"]]
+        lines.append(
+            self.env._(
+                "Limit %(limit)s, available before this document %(available)s. Exposure "
+                "%(total)s = receivable not due %(not_due)s + overdue %(overdue)s + unapplied "
+                "credits %(credits)s + draft invoices %(drafts)s + uninvoiced orders "
+                "%(orders)s. This document: %(amount)s.",
+                limit=self._money(result["limit"], company),
+                available=self._money(
+                    result["limit"] - exposure["total"] if result["limit"] > 0 else 0.0, company
+                ),
+                total=self._money(exposure["total"], company),
+                not_due=self._money(exposure["receivable_not_due"], company),
+                overdue=self._money(exposure["overdue"], company),
+                credits=self._money(exposure["unapplied_credits"], company),
+                drafts=self._money(exposure["draft_invoices"], company),
+                orders=self._money(exposure["uninvoiced_orders"], company),
+                amount=self._money(result["amount"], company),
+            )
+        )
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------------------------------
+    # Serialising decisions
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _lock_partners(self, partners):
+        """Serialise credit decisions on these customers until the end of the transaction.
+
+        The rows are updated, not only locked: under PostgreSQL's REPEATABLE READ a second
+        transaction deciding on the same customer then waits for the first and fails with a
+        serialisation error once it commits, and Odoo retries it on a fresh snapshot, where it
+        sees the first one's confirmed order. Locks are taken in id order (no deadlock)."""
+        ids = sorted(set(partners.commercial_partner_id.ids))
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET write_date = write_date
+                 WHERE id IN (SELECT id FROM res_partner WHERE id = ANY(%s)
+                               ORDER BY id FOR NO KEY UPDATE)
+                """,
+                ids,
+            ),
+            # a serialisation failure here is expected under concurrency: Odoo retries it
+            log_exceptions=False,
+        )
