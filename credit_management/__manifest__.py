@@ -10,9 +10,16 @@
     "data": [
         "security/credit_management_groups.xml",
         "security/ir.model.access.csv",
+        "security/credit_management_rules.xml",
+        "data/mail_activity_type_data.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_move_views.xml",
+        "views/crm_lead_views.xml",
+        "views/credit_release_views.xml",
         "wizards/credit_hold_wizard_views.xml",
+        "wizards/credit_release_wizard_views.xml",
         "views/credit_management_menus.xml",
     ],
     "demo": [

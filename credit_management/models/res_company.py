@@ -41,6 +41,54 @@ class ResCompany(models.Model):
         help="Months between two credit reviews of a customer: quarterly by policy, and never "
         "more than 12.",
     )
+    credit_check_invoices = fields.Boolean(
+        string="Check Invoices",
+        help="Run the credit check when a customer invoice is posted, for the part of it that "
+        "does not invoice a confirmed sales order; blocked invoices wait for finance's release.",
+    )
+    credit_release_manager_amount = fields.Monetary(
+        string="Analyst Release Tolerance",
+        currency_field="currency_id",
+        help="Finance analysts may release held documents up to this amount above the credit "
+        "limit; beyond it, or for a blocked customer, a credit manager must release.",
+    )
+    credit_controller_id = fields.Many2one(
+        "res.users",
+        domain="[('share', '=', False)]",
+        help="Finance user who gets the activities of held orders and invoices. Empty: the "
+        "first credit manager of the company.",
+    )
+
+    @api.constrains("credit_release_manager_amount")
+    def _check_credit_release_manager_amount(self):
+        for company in self:
+            if company.credit_release_manager_amount < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The analyst release tolerance cannot be negative (%(company)s).",
+                        company=company.name,
+                    )
+                )
+
+    def _credit_controller(self):
+        """The finance user who answers credit holds in this company."""
+        self.ensure_one()
+        company = self.sudo()
+        if company.credit_controller_id.active:
+            return company.credit_controller_id
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("groups_id", "in", self.env.ref("credit_management.group_credit_manager").ids),
+                    ("share", "=", False),
+                    ("company_ids", "in", company.ids),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
 
     @api.constrains("credit_overdue_grace_days")
     def _check_credit_overdue_grace_days(self):

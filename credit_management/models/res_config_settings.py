@@ -20,6 +20,17 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_warning_threshold", readonly=False
     )
     credit_review_months = fields.Integer(related="company_id.credit_review_months", readonly=False)
+    credit_check_invoices = fields.Boolean(
+        related="company_id.credit_check_invoices", readonly=False
+    )
+    credit_release_manager_amount = fields.Monetary(
+        related="company_id.credit_release_manager_amount",
+        currency_field="currency_id",
+        readonly=False,
+    )
+    credit_controller_id = fields.Many2one(
+        related="company_id.credit_controller_id", readonly=False
+    )
 
     @api.onchange("credit_control_enabled")
     def _onchange_credit_control_enabled(self):

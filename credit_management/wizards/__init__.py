@@ -1,1 +1,2 @@
 from . import credit_hold_wizard
+from . import credit_release_wizard

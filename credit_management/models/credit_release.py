@@ -1,0 +1,87 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+RELEASE_ANSWERS = [("release", "Released"), ("reject", "Rejected")]
+
+
+class CreditRelease(models.Model):
+    """Finance's answer to a document held by the credit check, kept for good: what was
+    decided, on which figures, by whom, when and why. Append-only: nobody but the superuser
+    changes or deletes a release."""
+
+    _name = "credit.release"
+    _description = "Credit Hold Release"
+    _order = "date desc, id desc"
+    _rec_name = "document_name"
+
+    answer = fields.Selection(RELEASE_ANSWERS, required=True, readonly=True)
+    order_id = fields.Many2one(
+        "sale.order",
+        string="Sales Order",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", readonly=True, index="btree_not_null", ondelete="set null"
+    )
+    document_name = fields.Char(string="Document", required=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    salesperson_id = fields.Many2one("res.users", readonly=True)
+    amount = fields.Monetary(readonly=True, help="Amount of the document, in company currency.")
+    exposure = fields.Monetary(
+        string="Exposure Before", readonly=True, help="Customer's exposure without the document."
+    )
+    credit_limit = fields.Monetary(readonly=True)
+    excess = fields.Monetary(
+        string="Excess over Limit",
+        readonly=True,
+        help="How far the exposure with the document goes beyond the limit.",
+    )
+    overdue = fields.Monetary(readonly=True)
+    overdue_days = fields.Integer(readonly=True)
+    rule_codes = fields.Char(string="Rules Fired", readonly=True)
+    decision_message = fields.Text(string="Credit Check", readonly=True)
+    reason = fields.Text(required=True, readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Decided By", required=True, readonly=True, default=lambda s: s.env.user
+    )
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+
+    _sql_constraints = (
+        (
+            "one_document",
+            "CHECK (num_nonnulls(order_id, move_id) <= 1)",
+            "A credit release answers one document.",
+        ),
+    )
+
+    @api.model
+    def _values_from_decision(self, decision):
+        exposure = decision["exposure"]
+        return {
+            "partner_id": decision["partner"].id,
+            "company_id": decision["company"].id,
+            "amount": decision["amount"],
+            "exposure": decision["projected"] - decision["amount"],
+            "credit_limit": decision["limit"],
+            "excess": decision["excess"],
+            "overdue": exposure["overdue"],
+            "overdue_days": exposure["overdue_days"],
+            "rule_codes": ",".join(rule["code"] for rule in decision["rules"]),
+            "decision_message": decision["message"],
+        }
+
+    def write(self, vals):
+        if not self.env.su:
+            raise UserError(self.env._("Credit releases are kept as they were decided."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_except_kept(self):
+        if not self.env.su:
+            raise UserError(self.env._("Credit releases are kept as they were decided."))

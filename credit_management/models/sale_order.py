@@ -1,0 +1,142 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .credit_decision import DECISION_LEVELS
+from .res_partner import CREDIT_READERS
+
+CREDIT_RELEASE_READERS = (
+    "credit_management.group_credit_analyst,credit_management.group_credit_auditor"
+)
+# Cursor cache key: ids of the orders that passed the credit check in this transaction and may
+# be written to state "sale" (anything else writing that state would go around the check).
+CHECKED_ORDERS = "credit_management.checked_orders"
+
+
+class SaleOrder(models.Model):
+    _name = "sale.order"
+    _inherit = ("sale.order", "credit.controlled.document")
+    _credit_release_field = "order_id"
+
+    credit_release_ids = fields.One2many(
+        "credit.release", "order_id", string="Credit Releases", groups=CREDIT_RELEASE_READERS
+    )
+    # What the credit check would say now, for the quotation banner.
+    credit_check_level = fields.Selection(
+        DECISION_LEVELS,
+        string="Credit Check Result",
+        compute="_compute_credit_check",
+        groups=CREDIT_READERS,
+    )
+    credit_check_message = fields.Text(
+        string="Credit Check Explanation", compute="_compute_credit_check", groups=CREDIT_READERS
+    )
+    credit_check_currency_id = fields.Many2one(
+        "res.currency", related="company_id.currency_id", string="Credit Currency"
+    )
+    credit_check_available = fields.Monetary(
+        string="Customer Available Credit",
+        currency_field="credit_check_currency_id",
+        compute="_compute_credit_check",
+        groups=CREDIT_READERS,
+    )
+    credit_check_overdue = fields.Monetary(
+        string="Customer Overdue",
+        currency_field="credit_check_currency_id",
+        compute="_compute_credit_check",
+        groups=CREDIT_READERS,
+    )
+
+    @api.depends("partner_id", "company_id", "amount_total", "currency_id", "state")
+    def _compute_credit_check(self):
+        for order in self:
+            values = {
+                "credit_check_level": False,
+                "credit_check_message": False,
+                "credit_check_available": 0.0,
+                "credit_check_overdue": 0.0,
+            }
+            company = order.company_id or self.env.company
+            if (
+                order.partner_id
+                and order.state in ("draft", "sent")
+                and company.sudo().credit_control_enabled
+            ):
+                decision = order.with_company(company)._credit_decide()
+                values.update(
+                    credit_check_level=decision["level"],
+                    credit_check_message=decision["message"],
+                    credit_check_available=decision["limit"] - decision["exposure"]["total"]
+                    if decision["limit"] > 0
+                    else 0.0,
+                    credit_check_overdue=decision["exposure"]["overdue"],
+                )
+            order.update(values)
+
+    # ------------------------------------------------------------------------------------------
+    # credit.controlled.document hooks
+    # ------------------------------------------------------------------------------------------
+    def _credit_partner(self):
+        return (
+            self.partner_invoice_id.commercial_partner_id or self.partner_id.commercial_partner_id
+        )
+
+    def _credit_company(self):
+        return self.company_id or self.env.company
+
+    def _credit_amount(self):
+        company = self._credit_company()
+        return self.currency_id._convert(
+            self.amount_total, company.currency_id, company, fields.Date.context_today(self)
+        )
+
+    def _credit_salesperson(self):
+        return self.user_id
+
+    def _credit_exempt(self):
+        """Paid in full online before confirmation: no credit is extended."""
+        return bool(
+            self.amount_total > 0
+            and self.currency_id.compare_amounts(self.amount_paid, self.amount_total) >= 0
+        )
+
+    def _credit_proceed(self):
+        checked = self.env.cr.cache.setdefault(CHECKED_ORDERS, set())
+        checked.update(self.ids)
+        try:
+            return super().action_confirm()
+        finally:
+            checked.difference_update(self.ids)
+
+    # ------------------------------------------------------------------------------------------
+    # Confirmation goes through the credit check
+    # ------------------------------------------------------------------------------------------
+    def action_confirm(self):
+        for order in self:
+            error = order._confirmation_error_message()
+            if error:
+                raise UserError(error)
+        return self._credit_process()
+
+    def _check_credit_confirmation_write(self, vals, create=False):
+        if vals.get("state") != "sale" or self.env.su:
+            return
+        checked = self.env.cr.cache.get(CHECKED_ORDERS, set())
+        if create or set(self.ids) - checked:
+            raise UserError(
+                self.env._(
+                    "Sales orders are confirmed with the Confirm button, which checks the "
+                    "customer's credit."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_credit_hold_write(vals)
+            self._check_credit_confirmation_write(vals, create=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_credit_hold_write(vals)
+        self._check_credit_confirmation_write(vals)
+        return super().write(vals)
