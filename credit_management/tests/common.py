@@ -134,6 +134,7 @@ class CreditCommon(AccountTestInvoicingCommon):
             order.order_line.price_unit = amount / qty
         if confirm:
             order.action_confirm()
+            assert order.state == "sale", order.credit_hold_message
         return order
 
     def exposure(self, partner, company=None):

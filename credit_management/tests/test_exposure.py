@@ -8,6 +8,14 @@ from .common import CreditCommon
 class TestExposure(CreditCommon):
     """The exposure service (P2.1.2: real-time credit status)."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # These tests build exposure from orders of customers over their limit; the credit check
+        # that would hold those orders is tested in test_order_credit_control. Exposure does
+        # not depend on this switch.
+        cls.company.credit_control_enabled = False
+
     def test_buckets_add_up_from_real_documents(self):
         overdue = self._invoice(self.customer, 500.0, days_ago=40)
         self._pay(overdue, 100.0)
