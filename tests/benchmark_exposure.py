@@ -18,10 +18,14 @@ date), so that 200,000 open items exist in seconds. The timings compare, for eve
 """
 
 import os
+import sys
 import time
 
 from odoo.fields import Command
 from odoo.tools import SQL
+
+sys.path.insert(0, "tests")  # run from the repository root
+import bench_data
 
 env = env  # noqa: F821, PLW0127 -- provided by `odoo shell`
 N_PARTNERS = int(os.environ.get("CM_BENCH_PARTNERS", "20000"))
@@ -30,15 +34,11 @@ cr = env.cr
 
 
 def timed(label, func, repeat=3):
-    best = None
-    for _ in range(repeat):
-        env.invalidate_all()
-        start = time.perf_counter()
-        result = func()
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-    print(f"{label:<58} {best:8.3f} s")
-    return best, result
+    return bench_data.timed(env, label, func, repeat)
+
+
+def clone(table, template_id, count, overrides):
+    return bench_data.clone(env, table, template_id, count, overrides)
 
 
 company = env.company
@@ -59,32 +59,6 @@ env.flush_all()
 
 print(f"generating {N_PARTNERS} customers and {N_LINES} open receivable lines ...")
 t0 = time.perf_counter()
-
-
-def clone(table, template_id, count, overrides):
-    """Insert ``count`` copies of one row of ``table`` in one statement; ``overrides`` maps a
-    column to an SQL expression of the series number ``n``. Returns the new ids."""
-    columns = [
-        row[0]
-        for row in env.execute_query(
-            SQL(
-                "SELECT column_name FROM information_schema.columns"
-                " WHERE table_name = %s AND column_name != 'id'",
-                table,
-            )
-        )
-    ]
-    query = SQL(
-        "INSERT INTO %s (%s) SELECT %s FROM %s t, generate_series(1, %s) n WHERE t.id = %s"
-        " RETURNING id",
-        SQL.identifier(table),
-        SQL(", ").join(SQL.identifier(c) for c in columns),
-        SQL(", ").join(overrides.get(c, SQL.identifier("t", c)) for c in columns),
-        SQL.identifier(table),
-        count,
-        template_id,
-    )
-    return [row[0] for row in env.execute_query(query)]
 
 
 partner_ids = clone(
