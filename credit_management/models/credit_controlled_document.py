@@ -53,7 +53,8 @@ class CreditControlledDocument(models.AbstractModel):
         string="Credit Rules Fired",
         copy=False,
         readonly=True,
-        help="Codes of the credit rules that blocked this document.",
+        help="Codes of the credit rules that fired when the document was held (blocking rules "
+        "and warnings).",
     )
     credit_hold_date = fields.Datetime(string="Held On", copy=False, readonly=True)
     credit_released_amount = fields.Float(
