@@ -25,6 +25,11 @@
     "demo": [
         "demo/credit_management_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "credit_management/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": False,
 }

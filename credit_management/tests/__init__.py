@@ -6,3 +6,4 @@ from . import test_order_credit_control
 from . import test_invoice_credit_control
 from . import test_decision_queries
 from . import test_credit_concurrency
+from . import test_credit_release_tour

@@ -419,6 +419,23 @@ class TestOrderCreditControl(CreditCommon):
             order_1,
         )
 
+    def test_foreign_currency_order_is_decided_in_company_currency(self):
+        foreign = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "EUR prices", "currency_id": foreign.id}
+        )
+        self._invoice(self.customer, 2000.0)
+        # 1,000 EUR is 500 in company currency: exactly the 500 left
+        within = self._order(self.customer, 1000.0, pricelist=pricelist, confirm=False)
+        self.assertEqual(within.currency_id, foreign)
+        self.assertEqual(within._credit_amount(), 500.0)
+        within.action_confirm()
+        self.assertEqual(within.state, "sale")
+        over = self._order(self.customer, 2.0, pricelist=pricelist, confirm=False)
+        over.action_confirm()
+        self.assertEqual(over.credit_hold_state, "held")
+        self.assertIn("2,501.00 exceeds the credit limit", over.credit_hold_message)
+
     def test_credit_control_off_confirms_as_odoo_does(self):
         self.company.credit_control_enabled = False
         self._invoice(self.customer, 5000.0)
