@@ -2,6 +2,9 @@ from . import credit_exposure
 from . import credit_decision
 from . import credit_controlled_document
 from . import credit_release
+from . import credit_scorecard
+from . import credit_rating
+from . import credit_assessment
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -1,4 +1,6 @@
-from odoo import api, models
+from datetime import timedelta
+
+from odoo import api, fields, models
 from odoo.tools import SQL, format_amount
 
 from .res_partner import HOLD_STATUSES
@@ -28,7 +30,15 @@ class CreditDecision(models.AbstractModel):
     @api.model
     def _credit_rules(self):
         """Rule codes, in the order their explanations are shown."""
-        return ["status", "overdue", "over_limit", "utilization"]
+        return [
+            "status",
+            "rating_policy",
+            "new_customer",
+            "review_overdue",
+            "overdue",
+            "over_limit",
+            "utilization",
+        ]
 
     @api.model
     def _decide(self, partner, amount=0.0, company=None, document=None, counted=0.0):
@@ -111,6 +121,88 @@ class CreditDecision(models.AbstractModel):
                 self.env._("This customer is under closer credit monitoring."),
             )
         return None
+
+    @api.model
+    def _rule_rating_policy(self, facts):
+        rating = facts["partner"].credit_rating_id
+        if rating.policy == "prepaid":
+            return self._fired(
+                "rating_policy",
+                "block",
+                self.env._("Cash in advance only"),
+                self.env._(
+                    "Rating %(rating)s allows orders paid in full in advance only.",
+                    rating=rating.name,
+                ),
+            )
+        if rating.policy == "blocked":
+            return self._fired(
+                "rating_policy",
+                "block",
+                self.env._("Rating without credit"),
+                self.env._("Rating %(rating)s allows no order.", rating=rating.name),
+            )
+        return None
+
+    @api.model
+    def _rule_new_customer(self, facts):
+        """P3.1.2: a customer is assessed before trading on credit."""
+        company, partner = facts["company"], facts["partner"]
+        mode = company.credit_new_customer_rule
+        if mode == "off" or partner.credit_assessment_id:
+            return None
+        allowance = company.credit_new_customer_amount
+        if allowance and facts["amount"] <= allowance:
+            first = (
+                not self.env["sale.order"]
+                .sudo()
+                .search_count(
+                    [
+                        ("partner_id", "child_of", partner.id),
+                        ("company_id", "=", company.id),
+                        ("state", "=", "sale"),
+                    ],
+                    limit=1,
+                )
+            )
+            if first:
+                return None
+        return self._fired(
+            "new_customer",
+            mode,
+            self.env._("No approved credit assessment"),
+            self.env._(
+                "This customer has no approved credit assessment in %(company)s%(allowance)s.",
+                company=company.name,
+                allowance=self.env._(
+                    " (a first order up to %(amount)s may pass)",
+                    amount=self._money(allowance, company),
+                )
+                if allowance
+                else "",
+            ),
+        )
+
+    @api.model
+    def _rule_review_overdue(self, facts):
+        company, partner = facts["company"], facts["partner"]
+        mode = company.credit_review_overdue_rule
+        review = partner.credit_next_review_date
+        if mode == "off" or not review:
+            return None
+        limit = review + timedelta(days=company.credit_review_grace_days)
+        if limit >= fields.Date.context_today(self):
+            return None
+        return self._fired(
+            "review_overdue",
+            mode,
+            self.env._("Credit review overdue"),
+            self.env._(
+                "The credit review was due on %(date)s (grace: %(grace)s days).",
+                date=fields.Date.to_string(review),
+                grace=company.credit_review_grace_days,
+            ),
+        )
 
     @api.model
     def _rule_overdue(self, facts):

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .credit_decision import DECISION_LEVELS
 from .res_partner import CREDIT_READERS
@@ -59,3 +60,17 @@ class CrmLead(models.Model):
                     credit_check_overdue=decision["exposure"]["overdue"],
                 )
             lead.update(values)
+
+    def action_request_credit_assessment(self):
+        """Open a new credit assessment for the opportunity's customer, prefilled."""
+        self.ensure_one()
+        if not self.partner_id:
+            raise UserError(self.env._("Set the customer of the opportunity first."))
+        partner = self.partner_id.commercial_partner_id
+        return partner._credit_assessment_form_action(
+            {
+                "default_lead_id": self.id,
+                "default_requested_limit": self.expected_revenue,
+                "default_company_id": (self.company_id or self.env.company).id,
+            }
+        )

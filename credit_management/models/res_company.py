@@ -52,6 +52,34 @@ class ResCompany(models.Model):
         help="Finance analysts may release held documents up to this amount above the credit "
         "limit; beyond it, or for a blocked customer, a credit manager must release.",
     )
+    credit_new_customer_rule = fields.Selection(
+        [("off", "Off"), ("warn", "Warn"), ("block", "Block")],
+        string="Orders without Assessment",
+        default="off",
+        required=True,
+        help="What the credit check does with an order of a customer who has no approved credit "
+        "assessment in this company (P3.1.2: new customers are assessed before trading).",
+    )
+    credit_new_customer_amount = fields.Monetary(
+        string="First Order Allowance",
+        currency_field="currency_id",
+        help="A first order up to this amount passes without an assessment.",
+    )
+    credit_review_overdue_rule = fields.Selection(
+        [("off", "Off"), ("warn", "Warn"), ("block", "Block")],
+        string="Overdue Reviews",
+        default="off",
+        required=True,
+        help="What the credit check does when the customer's credit review is overdue.",
+    )
+    credit_review_grace_days = fields.Integer(
+        string="Review Grace Days", help="Days after the review date before the rule fires."
+    )
+    credit_assessment_manager_amount = fields.Monetary(
+        string="Manager Approval Above",
+        currency_field="currency_id",
+        help="Assessments approving a higher limit need a credit manager (0: never).",
+    )
     credit_controller_id = fields.Many2one(
         "res.users",
         domain="[('share', '=', False)]",

@@ -28,6 +28,25 @@ class ResConfigSettings(models.TransientModel):
         currency_field="currency_id",
         readonly=False,
     )
+    credit_new_customer_rule = fields.Selection(
+        related="company_id.credit_new_customer_rule", readonly=False
+    )
+    credit_new_customer_amount = fields.Monetary(
+        related="company_id.credit_new_customer_amount",
+        currency_field="currency_id",
+        readonly=False,
+    )
+    credit_review_overdue_rule = fields.Selection(
+        related="company_id.credit_review_overdue_rule", readonly=False
+    )
+    credit_review_grace_days = fields.Integer(
+        related="company_id.credit_review_grace_days", readonly=False
+    )
+    credit_assessment_manager_amount = fields.Monetary(
+        related="company_id.credit_assessment_manager_amount",
+        currency_field="currency_id",
+        readonly=False,
+    )
     credit_controller_id = fields.Many2one(
         related="company_id.credit_controller_id", readonly=False
     )

@@ -15,7 +15,14 @@ HOLD_STATUSES = ("hold", "blocked")
 CREDIT_READERS = "credit_management.group_credit_salesperson,credit_management.group_credit_auditor"
 CREDIT_WRITER = "credit_management.group_credit_analyst"
 # The fields of the credit profile that only finance (analysts and managers) may change.
-CREDIT_PROFILE_FIELDS = {"credit_status", "credit_hold_reason", "credit_next_review_date"}
+CREDIT_PROFILE_FIELDS = {
+    "credit_status",
+    "credit_hold_reason",
+    "credit_next_review_date",
+    "credit_rating_id",
+    "credit_score",
+    "credit_assessment_id",
+}
 # Partner fields filled from the figures of credit.exposure (field name -> figure key).
 EXPOSURE_FIGURES = {
     "credit_receivable_not_due": "receivable_not_due",
@@ -71,6 +78,27 @@ class ResPartner(models.Model):
         company_dependent=True,
         tracking=True,
         groups=CREDIT_READERS,
+    )
+
+    credit_rating_id = fields.Many2one(
+        "credit.rating",
+        company_dependent=True,
+        tracking=True,
+        groups=CREDIT_READERS,
+    )
+    credit_score = fields.Float(
+        company_dependent=True,
+        groups="credit_management.group_credit_analyst,credit_management.group_credit_auditor",
+        help="Weighted score of the last approved credit assessment.",
+    )
+    credit_assessment_id = fields.Many2one(
+        "credit.assessment",
+        string="Last Approved Assessment",
+        company_dependent=True,
+        groups=CREDIT_READERS,
+    )
+    credit_assessment_count = fields.Integer(
+        compute="_compute_credit_assessment_count", groups=CREDIT_READERS
     )
 
     # Exposure, computed by credit.exposure for the commercial partner, in company currency.
@@ -161,6 +189,17 @@ class ResPartner(models.Model):
             review_date = partner.commercial_partner_id.credit_next_review_date
             partner.credit_review_due = bool(review_date and review_date <= today)
 
+    def _compute_credit_assessment_count(self):
+        counts = dict(
+            self.env["credit.assessment"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.credit_assessment_count = counts.get(partner.commercial_partner_id, 0)
+
     def _credit_search_domain(self, operator, value, partner_ids_sql):
         """Domain for a boolean credit filter whose true set of commercial partners is given by
         the SQL sub-select ``partner_ids_sql`` (contacts follow their commercial partner)."""
@@ -238,6 +277,41 @@ class ResPartner(models.Model):
             "default_partner_id": self.commercial_partner_id.id,
             "default_new_status": self.env.context.get("credit_new_status", "hold"),
         }
+        return action
+
+    def action_request_credit_assessment(self):
+        """Open a new credit assessment for this customer, prefilled (P3.1.2, P4.1.2)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return partner._credit_assessment_form_action(
+            {"default_requested_limit": partner.sudo().credit_limit}
+        )
+
+    def _credit_assessment_form_action(self, defaults):
+        self.ensure_one()
+        approved = self.sudo().credit_assessment_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Credit Assessment"),
+            "res_model": "credit.assessment",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_partner_id": self.id,
+                "default_type": "adhoc" if approved else "new",
+                "default_annual_revenue": approved.annual_revenue,
+                "default_years_in_business": approved.years_in_business,
+            }
+            | defaults,
+        }
+
+    def action_view_credit_assessments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.credit_assessment_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
 
     def action_view_credit_invoices(self):

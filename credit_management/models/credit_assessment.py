@@ -1,0 +1,617 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+ASSESSMENT_TYPES = [
+    ("new", "New Customer"),
+    ("periodic", "Periodic Review"),
+    ("adhoc", "Ad Hoc"),
+]
+ASSESSMENT_STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("review", "In Review"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("cancelled", "Cancelled"),
+]
+SALESPERSON = "credit_management.group_credit_salesperson"
+ANALYST = "credit_management.group_credit_analyst"
+MANAGER = "credit_management.group_credit_manager"
+# Written by finance only; set by the workflow only (through sudo).
+FINANCE_FIELDS = {
+    "line_ids",
+    "approved_rating_id",
+    "approved_limit",
+    "approved_payment_term_id",
+    "recommendation",
+    "report",
+    "finance_comment",
+    "scorecard_id",
+}
+WORKFLOW_FIELDS = {
+    "state",
+    "submitted_by_id",
+    "submit_date",
+    "reviewer_id",
+    "approved_by_id",
+    "decision_date",
+    "history_invoice_count",
+    "history_on_time_rate",
+    "history_avg_days_late",
+    "history_largest_overdue",
+}
+
+
+class CreditDocumentType(models.Model):
+    """Kinds of documents collected for an assessment (P3.1.3a) and when they are required."""
+
+    _name = "credit.document.type"
+    _description = "Credit Document Type"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    description = fields.Text(translate=True)
+    required_new = fields.Boolean(string="Required for New Customers")
+    required_periodic = fields.Boolean(string="Required for Periodic Reviews")
+    required_adhoc = fields.Boolean(string="Required for Ad Hoc Assessments")
+
+    def _required_for(self, assessment_type):
+        return self.filtered(f"required_{assessment_type}")
+
+
+class CreditAssessmentDocument(models.Model):
+    _name = "credit.assessment.document"
+    _description = "Credit Assessment Document"
+    _order = "id"
+
+    assessment_id = fields.Many2one(
+        "credit.assessment", required=True, ondelete="cascade", index=True
+    )
+    type_id = fields.Many2one("credit.document.type", string="Document Type", required=True)
+    name = fields.Char(string="Description")
+    file = fields.Binary(attachment=True, required=True)
+    filename = fields.Char()
+
+
+class CreditAssessmentLine(models.Model):
+    """Finance's score of one criterion of an assessment."""
+
+    _name = "credit.assessment.line"
+    _description = "Credit Assessment Score"
+    _order = "sequence, id"
+
+    assessment_id = fields.Many2one(
+        "credit.assessment", required=True, ondelete="cascade", index=True
+    )
+    criterion_id = fields.Many2one("credit.scorecard.criterion", required=True, readonly=True)
+    sequence = fields.Integer(related="criterion_id.sequence")
+    kind = fields.Selection(related="criterion_id.kind")
+    weight = fields.Float(related="criterion_id.weight")
+    guidance = fields.Text(related="criterion_id.guidance")
+    level_id = fields.Many2one(
+        "credit.scorecard.level", domain="[('criterion_id', '=', criterion_id)]"
+    )
+    score = fields.Float(related="level_id.score")
+    weighted_score = fields.Float(compute="_compute_weighted_score")
+    proposed_level_id = fields.Many2one("credit.scorecard.level", readonly=True)
+    proposal = fields.Text(readonly=True, help="How the proposed level was computed.")
+    override_reason = fields.Text(
+        help="Why finance chose another level than the one proposed from the payment history."
+    )
+
+    @api.depends("level_id.score", "criterion_id.weight")
+    def _compute_weighted_score(self):
+        for line in self:
+            line.weighted_score = line.level_id.score * line.criterion_id.weight / 100.0
+
+
+class CreditAssessment(models.Model):
+    """The Customer Credit Assessment Form (客戶信用評估表): filled in by sales, submitted to
+    finance, scored against a scorecard, approved or rejected. Each transition is a server
+    action (data/credit_assessment_actions.xml) that the form buttons, the Action menu and
+    automation rules share."""
+
+    _name = "credit.assessment"
+    _description = "Customer Credit Assessment"
+    _inherit = ("mail.thread", "mail.activity.mixin")
+    _order = "id desc"
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/", index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        tracking=True,
+        index=True,
+        domain="[('is_company', '=', True)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda s: s.env.company, tracking=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    type = fields.Selection(ASSESSMENT_TYPES, required=True, default="new", tracking=True)
+    state = fields.Selection(
+        ASSESSMENT_STATES, required=True, default="draft", readonly=True, tracking=True, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", default=lambda s: s.env.user, tracking=True
+    )
+    lead_id = fields.Many2one("crm.lead", string="Opportunity")
+    # sales' part
+    requested_limit = fields.Monetary(tracking=True)
+    requested_payment_term_id = fields.Many2one("account.payment.term", string="Requested Terms")
+    annual_revenue = fields.Monetary(string="Declared Annual Revenue")
+    years_in_business = fields.Integer()
+    employees = fields.Integer()
+    sales_comment = fields.Text(string="Sales Comments")
+    document_ids = fields.One2many("credit.assessment.document", "assessment_id")
+    missing_document_type_ids = fields.Many2many(
+        "credit.document.type", compute="_compute_missing_document_type_ids"
+    )
+    # finance's part
+    scorecard_id = fields.Many2one(
+        "credit.scorecard", default=lambda s: s._default_scorecard(), tracking=True
+    )
+    line_ids = fields.One2many("credit.assessment.line", "assessment_id", string="Scores")
+    total_score = fields.Float(compute="_compute_total_score", store=True, tracking=True)
+    proposed_rating_id = fields.Many2one("credit.rating", compute="_compute_proposal")
+    proposed_limit = fields.Monetary(compute="_compute_proposal")
+    proposed_payment_term_id = fields.Many2one(
+        "account.payment.term", compute="_compute_proposal", string="Proposed Terms"
+    )
+    approved_rating_id = fields.Many2one("credit.rating", string="Rating", tracking=True)
+    approved_limit = fields.Monetary(tracking=True)
+    approved_payment_term_id = fields.Many2one("account.payment.term", string="Approved Terms")
+    recommendation = fields.Text(string="Finance Recommendation")
+    report = fields.Html(string="Assessment Report")
+    finance_comment = fields.Text(
+        help="Finance's answer to sales; required to reject the assessment."
+    )
+    # payment record of the customer in Odoo over the last 12 months
+    history_invoice_count = fields.Integer(readonly=True)
+    history_on_time_rate = fields.Float(string="Paid on Time (%)", readonly=True)
+    history_avg_days_late = fields.Float(string="Average Days Late", readonly=True)
+    history_largest_overdue = fields.Monetary(string="Largest Overdue", readonly=True)
+    # who and when
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    submit_date = fields.Datetime(readonly=True, copy=False)
+    reviewer_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    decision_date = fields.Datetime(readonly=True, copy=False)
+
+    @api.model
+    def _default_scorecard(self):
+        return self.env["credit.scorecard"].search(
+            [("company_id", "in", [self.env.company.id, False])], limit=1
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not self.env.su and set(vals) & WORKFLOW_FIELDS:
+                raise AccessError(
+                    self.env._("The state of a credit assessment changes through its actions.")
+                )
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("credit.assessment") or "/"
+        assessments = super().create(vals_list)
+        assessments._sync_lines()
+        return assessments
+
+    def write(self, vals):
+        if not self.env.su:
+            if set(vals) & WORKFLOW_FIELDS:
+                raise AccessError(
+                    self.env._("The state of a credit assessment changes through its actions.")
+                )
+            if set(vals) & FINANCE_FIELDS:
+                self._check_group(ANALYST)
+            elif not self.env.user.has_group(ANALYST) and any(
+                state not in ("draft", "rejected") for state in self.mapped("state")
+            ):
+                raise UserError(
+                    self.env._("A submitted credit assessment is changed by finance only.")
+                )
+        res = super().write(vals)
+        if "scorecard_id" in vals:
+            self._sync_lines()
+        return res
+
+    def _sync_lines(self):
+        """One line per criterion of the scorecard; the payment record is proposed."""
+        for assessment in self:
+            criteria = assessment.scorecard_id.criterion_ids
+            stale = assessment.line_ids.filtered_domain([("criterion_id", "not in", criteria.ids)])
+            stale.sudo().unlink()
+            missing = criteria - assessment.line_ids.criterion_id
+            if missing:
+                self.env["credit.assessment.line"].sudo().create(
+                    [{"assessment_id": assessment.id, "criterion_id": c.id} for c in missing]
+                )
+
+    # ------------------------------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------------------------------
+    @api.depends("document_ids.type_id", "type")
+    def _compute_missing_document_type_ids(self):
+        types = self.env["credit.document.type"].search([])
+        for assessment in self:
+            required = types._required_for(assessment.type)
+            assessment.missing_document_type_ids = required - assessment.document_ids.type_id
+
+    @api.depends("line_ids.level_id", "line_ids.criterion_id.weight")
+    def _compute_total_score(self):
+        for assessment in self:
+            assessment.total_score = sum(assessment.line_ids.mapped("weighted_score"))
+
+    @api.depends("total_score", "annual_revenue", "company_id", "line_ids.level_id")
+    def _compute_proposal(self):
+        for assessment in self:
+            scored = assessment.line_ids and all(assessment.line_ids.mapped("level_id"))
+            rating = self.env["credit.rating"]
+            if scored:
+                rating = rating._for_score(assessment.total_score, assessment.company_id)
+            assessment.proposed_rating_id = rating
+            assessment.proposed_limit = (
+                rating._proposed_limit(assessment.annual_revenue) if rating else 0.0
+            )
+            assessment.proposed_payment_term_id = rating.payment_term_id
+
+    # ------------------------------------------------------------------------------------------
+    # Payment record proposal (P3.1.1 "payment record", from the customer's real history)
+    # ------------------------------------------------------------------------------------------
+    def _payment_history(self):
+        """Figures of the customer's invoices of the last 12 months, one query."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        self.env["account.move"].flush_model()
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        company_ids = (
+            self.env["res.company"]
+            .sudo()
+            .search([("id", "child_of", self.company_id.root_id.id)])
+            .ids
+        )
+        [row] = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH inv AS (
+                    SELECT am.id, am.invoice_date_due AS due, am.amount_residual_signed AS residual,
+                           am.payment_state IN ('paid', 'in_payment') AS paid,
+                           (SELECT MAX(apr.max_date)
+                              FROM account_move_line aml
+                              JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
+                             WHERE aml.move_id = am.id AND aml.display_type = 'payment_term')
+                               AS paid_on
+                      FROM account_move am
+                     WHERE am.move_type = 'out_invoice' AND am.state = 'posted'
+                       AND am.commercial_partner_id = %(partner)s
+                       AND am.company_id = ANY(%(companies)s)
+                       AND am.invoice_date >= %(since)s
+                )
+                SELECT COUNT(*) AS invoices,
+                       COUNT(*) FILTER (WHERE paid OR due < %(today)s) AS settled_or_due,
+                       COUNT(*) FILTER (WHERE paid AND paid_on <= due) AS on_time,
+                       AVG(GREATEST(paid_on - due, 0)) FILTER (WHERE paid) AS avg_days_late,
+                       MAX(residual) FILTER (WHERE NOT paid AND due < %(today)s AND residual > 0)
+                           AS largest_overdue
+                  FROM inv
+                """,
+                partner=self.partner_id.commercial_partner_id.id,
+                companies=company_ids,
+                since=today - timedelta(days=365),
+                today=today,
+            )
+        )
+        settled = row["settled_or_due"] or 0
+        return {
+            "invoices": row["invoices"] or 0,
+            "settled_or_due": settled,
+            "on_time_rate": 100.0 * (row["on_time"] or 0) / settled if settled else 0.0,
+            "avg_days_late": float(row["avg_days_late"] or 0.0),
+            "largest_overdue": row["largest_overdue"] or 0.0,
+        }
+
+    def action_propose_payment_record(self):
+        self._check_group(ANALYST)
+        return self.sudo()._propose_payment_record()
+
+    def _propose_payment_record(self):
+        """Fill in the payment-record figures and propose the level of the payment criterion:
+        the share paid on time, lowered by one point per day of average delay, picks the
+        highest level whose score it reaches."""
+        for assessment in self:
+            history = assessment._payment_history()
+            assessment.sudo().write(
+                {
+                    "history_invoice_count": history["invoices"],
+                    "history_on_time_rate": history["on_time_rate"],
+                    "history_avg_days_late": history["avg_days_late"],
+                    "history_largest_overdue": history["largest_overdue"],
+                }
+            )
+            for line in assessment.line_ids.filtered(lambda li: li.kind == "payment"):
+                if not history["settled_or_due"]:
+                    line.sudo().write(
+                        {
+                            "proposed_level_id": False,
+                            "proposal": self.env._(
+                                "No invoice paid or due in the last 12 months: score it by hand."
+                            ),
+                        }
+                    )
+                    continue
+                index = max(history["on_time_rate"] - history["avg_days_late"], 0.0)
+                levels = line.criterion_id.level_ids.sorted("score", reverse=True)
+                level = next((lv for lv in levels if index >= lv.score), levels[-1:])
+                proposal = self.env._(
+                    "%(invoices)s invoices in 12 months, %(settled)s paid or due: %(rate)s%% "
+                    "paid on time, %(late)s days late on average, largest overdue %(overdue)s. "
+                    "Index %(rate)s - %(late)s = %(index)s: level %(level)s.",
+                    invoices=history["invoices"],
+                    settled=history["settled_or_due"],
+                    rate=round(history["on_time_rate"], 1),
+                    late=round(history["avg_days_late"], 1),
+                    overdue=self.env["credit.decision"]._money(
+                        history["largest_overdue"], assessment.company_id
+                    ),
+                    index=round(index, 1),
+                    level=level.name,
+                )
+                vals = {"proposed_level_id": level.id, "proposal": proposal}
+                if not line.level_id:
+                    vals["level_id"] = level.id
+                line.sudo().write(vals)
+        return True
+
+    @api.constrains("line_ids")
+    def _check_override_reason(self):
+        for line in self.line_ids:
+            if (
+                line.proposed_level_id
+                and line.level_id
+                and line.level_id != line.proposed_level_id
+                and not (line.override_reason or "").strip()
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(criterion)s: give the reason for choosing another level than the "
+                        "one proposed from the payment history.",
+                        criterion=line.criterion_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------------------------------
+    # Workflow (run by the server actions of data/credit_assessment_actions.xml)
+    # ------------------------------------------------------------------------------------------
+    def _check_group(self, group):
+        if not self.env.su and not self.env.user.has_group(group):
+            raise AccessError(
+                self.env._(
+                    "You are not allowed to do this on credit assessments (%(group)s only).",
+                    group=self.env.ref(group).name,
+                )
+            )
+
+    def _check_state(self, states, action):
+        for assessment in self:
+            if assessment.state not in states:
+                raise UserError(
+                    self.env._(
+                        "%(assessment)s is %(state)s: it cannot be %(action)s.",
+                        assessment=assessment.name,
+                        state=dict(ASSESSMENT_STATES)[assessment.state],
+                        action=action,
+                    )
+                )
+
+    def action_submit(self):
+        self._check_group(SALESPERSON)
+        self._check_state(("draft", "rejected"), self.env._("submitted"))
+        for assessment in self:
+            if assessment.missing_document_type_ids:
+                raise UserError(
+                    self.env._(
+                        "%(assessment)s misses these documents: %(documents)s.",
+                        assessment=assessment.name,
+                        documents=", ".join(assessment.missing_document_type_ids.mapped("name")),
+                    )
+                )
+            if assessment.requested_limit <= 0:
+                raise UserError(
+                    self.env._(
+                        "%(assessment)s: enter the requested credit limit.",
+                        assessment=assessment.name,
+                    )
+                )
+        self.sudo().write(
+            {
+                "state": "submitted",
+                "submitted_by_id": self.env.uid,
+                "submit_date": fields.Datetime.now(),
+            }
+        )
+        for assessment in self:
+            assessment.sudo().activity_schedule(
+                "credit_management.mail_activity_type_credit_assessment",
+                user_id=assessment.company_id._credit_controller().id or self.env.uid,
+                summary=self.env._(
+                    "Score the credit assessment of %(partner)s",
+                    partner=assessment.partner_id.display_name,
+                ),
+            )
+        self.sudo()._propose_payment_record()
+        return True
+
+    def action_start_review(self):
+        self._check_group(ANALYST)
+        self._check_state(("submitted",), self.env._("taken in review"))
+        self.sudo().write({"state": "review", "reviewer_id": self.env.uid})
+        return True
+
+    def action_approve(self):
+        self._check_group(ANALYST)
+        self._check_state(("review",), self.env._("approved"))
+        for assessment in self:
+            assessment._check_approval()
+        for assessment in self:
+            assessment.sudo().write(
+                {
+                    "state": "approved",
+                    "approved_by_id": self.env.uid,
+                    "decision_date": fields.Datetime.now(),
+                }
+            )
+            assessment._apply_to_partner()
+            assessment._close_finance_activities(self.env._("Approved"))
+            assessment._notify_salesperson(
+                self.env._("Credit assessment approved: inform the customer")
+            )
+        return True
+
+    def _check_approval(self):
+        self.ensure_one()
+        if self.submitted_by_id == self.env.user and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "%(assessment)s was submitted by you: someone else must approve it.",
+                    assessment=self.name,
+                )
+            )
+        if not self.line_ids or not all(self.line_ids.mapped("level_id")):
+            raise UserError(
+                self.env._("Score every criterion of %(assessment)s first.", assessment=self.name)
+            )
+        if not self.approved_rating_id:
+            raise UserError(
+                self.env._("Choose the rating of %(assessment)s.", assessment=self.name)
+            )
+        threshold = self.company_id.credit_assessment_manager_amount
+        if (
+            threshold
+            and self.currency_id.compare_amounts(self.approved_limit, threshold) > 0
+            and not self.env.user.has_group(MANAGER)
+            and not self.env.su
+        ):
+            raise AccessError(
+                self.env._(
+                    "A limit above %(threshold)s needs a credit manager's approval "
+                    "(%(assessment)s).",
+                    threshold=self.env["credit.decision"]._money(threshold, self.company_id),
+                    assessment=self.name,
+                )
+            )
+
+    def action_reject(self):
+        self._check_group(ANALYST)
+        self._check_state(("submitted", "review"), self.env._("rejected"))
+        for assessment in self:
+            if not (assessment.finance_comment or "").strip():
+                raise UserError(
+                    self.env._(
+                        "%(assessment)s: write in Finance Comment why it is rejected.",
+                        assessment=assessment.name,
+                    )
+                )
+        self.sudo().write({"state": "rejected", "decision_date": fields.Datetime.now()})
+        for assessment in self:
+            assessment._close_finance_activities(self.env._("Rejected"))
+            assessment._notify_salesperson(
+                self.env._("Credit assessment rejected: revise it or inform the customer")
+            )
+        return True
+
+    def action_reset(self):
+        self._check_group(SALESPERSON)
+        self._check_state(("rejected", "cancelled"), self.env._("reset to draft"))
+        self.sudo().write({"state": "draft"})
+        return True
+
+    def action_cancel(self):
+        self._check_group(SALESPERSON)
+        self._check_state(("draft", "submitted", "review", "rejected"), self.env._("cancelled"))
+        self.sudo().write({"state": "cancelled"})
+        self._close_finance_activities(self.env._("Cancelled"))
+        return True
+
+    def _close_finance_activities(self, feedback):
+        activity_type = self.env.ref("credit_management.mail_activity_type_credit_assessment")
+        self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        ).action_feedback(feedback=feedback)
+
+    def _notify_salesperson(self, summary):
+        self.ensure_one()
+        if self.user_id:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=self.user_id.id,
+                summary=summary,
+                note=self.finance_comment or "",
+            )
+
+    def _apply_to_partner(self):
+        """P4.1.4 / P3.2.2: the approved result becomes the customer's credit profile in this
+        company, and the change is recorded on the customer with a link to the assessment."""
+        self.ensure_one()
+        company = self.company_id
+        partner = self.partner_id.commercial_partner_id.with_company(company).sudo()
+        rating = self.approved_rating_id
+        today = fields.Date.context_today(self)
+        old = {
+            "limit": partner.credit_limit,
+            "rating": partner.credit_rating_id.name or "-",
+        }
+        vals = {
+            "credit_limit": self.approved_limit,
+            "credit_rating_id": rating.id,
+            "credit_score": self.total_score,
+            "credit_assessment_id": self.id,
+            "credit_next_review_date": rating._next_review_date(today, company),
+        }
+        terms = self.approved_payment_term_id or rating.payment_term_id
+        if terms:
+            vals["property_payment_term_id"] = terms.id
+        if rating.policy == "blocked":
+            vals["credit_status"] = "blocked"
+            vals["credit_hold_reason"] = self.env._(
+                "Rated %(rating)s by %(assessment)s.", rating=rating.name, assessment=self.name
+            )
+        elif partner.credit_status not in ("hold", "blocked"):
+            vals["credit_status"] = "approved"
+        partner.write(vals)
+        partner.message_post(
+            body=Markup("%s <a href='/odoo/credit.assessment/%s'>%s</a>: %s")
+            % (
+                self.env._("Credit profile updated by assessment"),
+                self.id,
+                self.name,
+                self.env._(
+                    "limit %(old_limit)s → %(new_limit)s, rating %(old_rating)s → %(new_rating)s,"
+                    " score %(score)s.",
+                    old_limit=self.env["credit.decision"]._money(old["limit"], company),
+                    new_limit=self.env["credit.decision"]._money(self.approved_limit, company),
+                    old_rating=old["rating"],
+                    new_rating=rating.name,
+                    score=round(self.total_score, 1),
+                ),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    @api.onchange("proposed_rating_id", "proposed_limit")
+    def _onchange_proposal(self):
+        if self.proposed_rating_id and not self.approved_rating_id:
+            self.approved_rating_id = self.proposed_rating_id
+            self.approved_limit = self.proposed_limit
+            self.approved_payment_term_id = self.proposed_payment_term_id
