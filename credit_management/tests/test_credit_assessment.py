@@ -1,0 +1,384 @@
+import base64
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
+from odoo.tests import new_test_user, tagged
+
+from .common import CreditCommon
+
+PDF = base64.b64encode(b"%PDF-1.4 credit document")
+
+
+@tagged("post_install", "-at_install")
+class TestCreditAssessment(CreditCommon):
+    """The assessment form from sales to finance and back (P3.1, P4.1, P4.2.1)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({"credit_controller_id": cls.analyst.id, "credit_review_months": 3})
+        cls.analyst_2 = cls._credit_user(
+            "credit_analyst_2", "credit_management.group_credit_analyst"
+        )
+        cls.scorecard = cls.env.ref("credit_management.scorecard_default")
+        cls.statements = cls.env.ref("credit_management.document_type_financial_statements")
+        cls.bank_reference = cls.env.ref("credit_management.document_type_bank_reference")
+        cls.rating_b = cls.env.ref("credit_management.rating_b")
+        cls.assessment_type = cls.env.ref("credit_management.mail_activity_type_credit_assessment")
+
+    def _assessment(self, partner=None, user=None, documents=True, **vals):
+        user = user or self.salesperson
+        values = {
+            "partner_id": (partner or self.customer).id,
+            "type": "new",
+            "requested_limit": 20000.0,
+            "annual_revenue": 500000.0,
+            "years_in_business": 12,
+            "sales_comment": "Long-standing distributor, asks for 30 days.",
+        }
+        if documents:
+            values["document_ids"] = [
+                Command.create({"type_id": doc_type.id, "file": PDF, "filename": "doc.pdf"})
+                for doc_type in (self.statements, self.bank_reference)
+            ]
+        return self.env["credit.assessment"].with_user(user).create(values | vals)
+
+    def _score(self, assessment, levels, user=None):
+        """Score the criteria with the levels named, in scorecard order."""
+        user = user or self.analyst
+        for line, level_name in zip(assessment.line_ids, levels, strict=True):
+            level = line.criterion_id.level_ids.filtered(lambda lv, n=level_name: lv.name == n)
+            vals = {"level_id": level.id}
+            if line.proposed_level_id and line.proposed_level_id != level:
+                vals["override_reason"] = "Checked with the bank"
+            line.with_user(user).write(vals)
+
+    def _to_review(self, assessment):
+        assessment.with_user(self.salesperson).action_submit()
+        assessment.with_user(self.analyst).action_start_review()
+
+    def _pay_on(self, invoice, date):
+        return (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"payment_date": date})
+            ._create_payments()
+        )
+
+    # ------------------------------------------------------------------------------------------
+    def test_submit_with_missing_documents_is_refused(self):
+        assessment = self._assessment(documents=False)
+        self.assertEqual(
+            assessment.missing_document_type_ids, self.statements | self.bank_reference
+        )
+        with self.assertRaisesRegex(UserError, "Financial Statements, Bank Credit Reference"):
+            assessment.with_user(self.salesperson).action_submit()
+        self.assertEqual(assessment.state, "draft")
+
+        assessment.with_user(self.salesperson).write(
+            {
+                "document_ids": [
+                    Command.create({"type_id": t.id, "file": PDF, "filename": "x.pdf"})
+                    for t in (self.statements, self.bank_reference)
+                ]
+            }
+        )
+        assessment.with_user(self.salesperson).action_submit()
+        self.assertEqual(assessment.state, "submitted")
+        self.assertEqual(assessment.submitted_by_id, self.salesperson)
+        activity = assessment.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.assessment_type
+        )
+        self.assertEqual(activity.user_id, self.analyst)
+        # a periodic review needs the statements only
+        periodic = self._assessment(documents=False, type="periodic")
+        self.assertEqual(periodic.missing_document_type_ids, self.statements)
+
+    def test_whole_flow_updates_the_customer(self):
+        assessment = self._assessment()
+        self.assertEqual(len(assessment.line_ids), 4)
+        self._to_review(assessment)
+        self.assertEqual((assessment.state, assessment.reviewer_id), ("review", self.analyst))
+        # no history in Odoo: the payment record is scored by hand
+        payment_line = assessment.line_ids.filtered(lambda li: li.kind == "payment")
+        self.assertIn("score it by hand", payment_line.proposal)
+
+        self._score(assessment, ["Sound", "Good", "Clean", "Mostly on time"])
+        # 30% x 70 + 20% x 70 + 20% x 100 + 30% x 70 = 76
+        self.assertAlmostEqual(assessment.total_score, 76.0)
+        self.assertEqual(assessment.proposed_rating_id, self.rating_b)
+        self.assertEqual(assessment.proposed_limit, 25000.0)  # 5% of 500,000, under the cap
+        assessment.with_user(self.analyst).write(
+            {
+                "approved_rating_id": self.rating_b.id,
+                "approved_limit": 20000.0,
+                "recommendation": "Approve the requested limit.",
+                "report": "<p>Sound finances, clean history.</p>",
+            }
+        )
+        assessment.with_user(self.analyst).action_approve()
+
+        self.assertEqual(assessment.state, "approved")
+        self.assertEqual(assessment.approved_by_id, self.analyst)
+        partner = self.customer.with_company(self.company).with_user(self.auditor)
+        self.assertEqual(partner.credit_limit, 20000.0)
+        self.assertEqual(partner.credit_rating_id, self.rating_b)
+        self.assertAlmostEqual(partner.credit_score, 76.0)
+        self.assertEqual(partner.credit_status, "approved")
+        self.assertEqual(partner.credit_assessment_id, assessment)
+        self.assertEqual(partner.property_payment_term_id, self.rating_b.payment_term_id)
+        # the shorter of the rating's 6 months and the company's 3
+        self.assertEqual(partner.credit_next_review_date, self.today + relativedelta(months=3))
+        message = self.customer.message_ids[:1]
+        self.assertIn(assessment.name, message.body)
+        self.assertIn("20,000.00", message.body)
+        todo = assessment.activity_ids.filtered(lambda a: a.user_id == self.salesperson)
+        self.assertIn("inform the customer", todo.summary)
+        self.assertFalse(
+            assessment.activity_ids.filtered(lambda a: a.activity_type_id == self.assessment_type)
+        )
+
+    def test_payment_record_is_proposed_from_real_history(self):
+        def invoice(days_ago, due_after, amount):
+            return self._invoice(self.customer, amount, days_ago=days_ago, due_in=due_after)
+
+        on_time = invoice(100, 30, 100.0)
+        self._pay_on(on_time, self.today - timedelta(days=75))
+        ten_late = invoice(90, 30, 100.0)
+        self._pay_on(ten_late, self.today - timedelta(days=50))
+        twenty_late = invoice(60, 30, 100.0)
+        self._pay_on(twenty_late, self.today - timedelta(days=10))
+        invoice(50, 30, 300.0)  # unpaid, 20 days overdue
+        invoice(5, 30, 999.0)  # not due yet: not counted
+        invoice(400, 30, 50.0)  # older than 12 months
+
+        assessment = self._assessment()
+        self._to_review(assessment)
+        self.assertEqual(assessment.history_invoice_count, 5)
+        self.assertAlmostEqual(assessment.history_on_time_rate, 25.0)  # 1 of 4 paid or due
+        self.assertAlmostEqual(assessment.history_avg_days_late, 10.0)  # (0 + 10 + 20) / 3
+        self.assertEqual(assessment.history_largest_overdue, 300.0)
+        line = assessment.line_ids.filtered(lambda li: li.kind == "payment")
+        self.assertEqual(line.proposed_level_id.name, "Unreliable")  # index 25 - 10 = 15
+        self.assertEqual(line.level_id, line.proposed_level_id)
+        self.assertIn("25.0% paid on time", line.proposal)
+        # finance may choose another level, with a reason only
+        often_late = line.criterion_id.level_ids.filtered(lambda lv: lv.name == "Often late")
+        with self.assertRaises(ValidationError):
+            assessment.with_user(self.analyst).write(
+                {"line_ids": [Command.update(line.id, {"level_id": often_late.id})]}
+            )
+        assessment.with_user(self.analyst).write(
+            {
+                "line_ids": [
+                    Command.update(
+                        line.id,
+                        {"level_id": often_late.id, "override_reason": "Disputed invoice"},
+                    )
+                ]
+            }
+        )
+        self.assertEqual(line.level_id, often_late)
+
+    def test_rejection_and_resubmission(self):
+        assessment = self._assessment()
+        self._to_review(assessment)
+        with self.assertRaisesRegex(UserError, "why it is rejected"):
+            assessment.with_user(self.analyst).action_reject()
+        assessment.with_user(self.analyst).finance_comment = "Send the 2025 statements."
+        assessment.with_user(self.analyst).action_reject()
+        self.assertEqual(assessment.state, "rejected")
+        todo = assessment.activity_ids.filtered(lambda a: a.user_id == self.salesperson)
+        self.assertTrue(todo)
+
+        assessment.with_user(self.salesperson).write({"requested_limit": 15000.0})
+        assessment.with_user(self.salesperson).action_submit()
+        self.assertEqual(assessment.state, "submitted")
+        self.assertEqual(assessment.requested_limit, 15000.0)
+
+    def test_salesperson_cannot_do_finance_steps(self):
+        assessment = self._assessment()
+        with self.assertRaises(AccessError):
+            assessment.with_user(self.salesperson).write({"state": "approved"})
+        assessment.with_user(self.salesperson).action_submit()
+        with self.assertRaises(AccessError):
+            assessment.with_user(self.salesperson).action_start_review()
+        with self.assertRaises(AccessError):
+            assessment.with_user(self.salesperson).write({"approved_limit": 1e6})
+        with self.assertRaises(UserError):  # submitted: finance's now
+            assessment.with_user(self.salesperson).write({"requested_limit": 1e6})
+
+    def test_segregation_of_duties_and_manager_threshold(self):
+        # the analyst requests an assessment (analysts are salespeople too) and cannot approve it
+        assessment = self._assessment(user=self.analyst)
+        assessment.with_user(self.analyst).action_submit()
+        assessment.with_user(self.analyst).action_start_review()
+        self._score(assessment, ["Sound", "Good", "Clean", "Mostly on time"])
+        assessment.with_user(self.analyst).write(
+            {"approved_rating_id": self.rating_b.id, "approved_limit": 25000.0}
+        )
+        with self.assertRaisesRegex(AccessError, "submitted by you"):
+            assessment.with_user(self.analyst).action_approve()
+
+        self.company.credit_assessment_manager_amount = 10000.0
+        with self.assertRaisesRegex(AccessError, "credit manager"):
+            assessment.with_user(self.analyst_2).action_approve()
+        assessment.with_user(self.manager).action_approve()
+        self.assertEqual(assessment.state, "approved")
+
+    def test_server_actions_run_from_the_action_menu_on_several_records(self):
+        assessments = self._assessment() | self._assessment()
+        submit = self.env.ref("credit_management.action_credit_assessment_submit")
+        self.assertEqual(submit.binding_model_id.model, "credit.assessment")
+        bound = (
+            self.env["ir.actions.actions"]
+            .with_user(self.salesperson)
+            .get_bindings("credit.assessment")
+        )
+        self.assertIn(submit.id, [action["id"] for action in bound["action"]])
+
+        def run(xmlid, user):
+            return (
+                self.env.ref(xmlid)
+                .with_user(user)
+                .with_context(active_model="credit.assessment", active_ids=assessments.ids)
+                .run()
+            )
+
+        run("credit_management.action_credit_assessment_submit", self.salesperson)
+        self.assertEqual(assessments.mapped("state"), ["submitted", "submitted"])
+        with self.assertRaises(AccessError):
+            run("credit_management.action_credit_assessment_start_review", self.salesperson)
+        run("credit_management.action_credit_assessment_start_review", self.analyst)
+        self.assertEqual(assessments.mapped("state"), ["review", "review"])
+        for assessment in assessments:
+            assessment.with_user(self.analyst).finance_comment = "Not enough history."
+        run("credit_management.action_credit_assessment_reject", self.analyst)
+        self.assertEqual(assessments.mapped("state"), ["rejected", "rejected"])
+        run("credit_management.action_credit_assessment_reset", self.salesperson)
+        self.assertEqual(assessments.mapped("state"), ["draft", "draft"])
+
+    def test_new_customer_rule_holds_orders_until_assessed(self):
+        self.company.write(
+            {
+                "credit_new_customer_rule": "block",
+                "credit_new_customer_amount": 500.0,
+                "credit_controller_id": self.analyst.id,
+            }
+        )
+        first = self._order(self.customer, 400.0)  # a first order under the allowance
+        self.assertEqual(first.state, "sale")
+        second = self._order(self.customer, 400.0, confirm=False)
+        second.action_confirm()
+        self.assertEqual(second.credit_hold_rules, "new_customer")
+        self.assertIn("no approved credit assessment", second.credit_hold_message)
+
+        assessment = self._assessment(requested_limit=5000.0)
+        self._to_review(assessment)
+        self._score(assessment, ["Sound", "Good", "Clean", "Mostly on time"])
+        assessment.with_user(self.analyst).write(
+            {"approved_rating_id": self.rating_b.id, "approved_limit": 5000.0}
+        )
+        assessment.with_user(self.analyst).action_approve()
+        second.action_confirm()
+        self.assertEqual(second.state, "sale")
+
+        self.company.credit_new_customer_rule = "warn"
+        newcomer = self.env["res.partner"].create({"name": "Newcomer", "credit_limit": 1000.0})
+        order = self._order(newcomer, 900.0)
+        self.assertEqual(order.state, "sale")
+        self.assertIn("No approved credit assessment", order.message_ids[:1].body)
+
+    def test_rating_policies_and_overdue_review_are_rules(self):
+        partner = self.customer.with_company(self.company)
+        partner.with_user(self.analyst).credit_rating_id = self.env.ref(
+            "credit_management.rating_d"
+        )
+        order = self._order(self.customer, 100.0, confirm=False)
+        order.action_confirm()
+        self.assertEqual(order.credit_hold_rules, "rating_policy")
+        self.assertIn("paid in full in advance", order.credit_hold_message)
+
+        partner.with_user(self.analyst).write(
+            {
+                "credit_rating_id": self.rating_b.id,
+                "credit_next_review_date": self.today - timedelta(days=10),
+            }
+        )
+        self.company.write({"credit_review_overdue_rule": "block", "credit_review_grace_days": 5})
+        late = self._order(self.customer, 100.0, confirm=False)
+        late.action_confirm()
+        self.assertEqual(late.credit_hold_rules, "review_overdue")
+        self.company.credit_review_grace_days = 15
+        late.action_confirm()
+        self.assertEqual(late.state, "sale")
+
+    def test_scorecard_weights_and_rating_bands_are_checked(self):
+        with self.assertRaisesRegex(ValidationError, "add up to 90"):
+            self.env["credit.scorecard"].with_user(self.manager).create(
+                {
+                    "name": "Bad weights",
+                    "criterion_ids": [
+                        Command.create({"name": "A", "weight": 60}),
+                        Command.create({"name": "B", "weight": 30}),
+                    ],
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "overlap"):
+            self.env["credit.rating"].with_user(self.manager).create(
+                {"name": "X", "min_score": 50, "max_score": 70}
+            )
+        with self.assertRaisesRegex(ValidationError, "no rating"):
+            self.env.ref("credit_management.rating_e").with_user(self.manager).max_score = 15
+        with self.assertRaises(ValidationError):
+            self.env["credit.rating"].with_user(self.manager).create(
+                {"name": "Y", "min_score": 90, "max_score": 120}
+            )
+
+    def test_request_from_the_opportunity_and_the_customer(self):
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "name": "Expansion",
+                    "type": "opportunity",
+                    "partner_id": self.customer_contact.id,
+                    "expected_revenue": 12000.0,
+                }
+            )
+        )
+        action = lead.action_request_credit_assessment()
+        assessment = (
+            self.env["credit.assessment"]
+            .with_user(self.salesperson)
+            .with_context(action["context"])
+            .create({})
+        )
+        self.assertEqual(assessment.partner_id, self.customer)
+        self.assertEqual(assessment.lead_id, lead)
+        self.assertEqual(assessment.requested_limit, 12000.0)
+        self.assertEqual(assessment.type, "new")
+        self.assertEqual(assessment.user_id, self.salesperson)
+
+        action = self.customer.with_user(self.salesperson).action_request_credit_assessment()
+        self.assertEqual(action["context"]["default_requested_limit"], 2500.0)
+        self.assertEqual(self.customer.with_user(self.salesperson).credit_assessment_count, 1)
+
+    def test_salespeople_see_only_the_assessments_they_handle(self):
+        other = new_test_user(
+            self.env, login="other_sales", groups="sales_team.group_sale_salesman"
+        )
+        mine = self._assessment()
+        theirs = self._assessment(user=other)
+        Assessment = self.env["credit.assessment"]
+        self.assertEqual(Assessment.with_user(self.salesperson).search([]), mine)
+        self.assertEqual(Assessment.with_user(self.analyst).search([]), mine | theirs)
+        self.assertEqual(Assessment.with_user(self.auditor).search([]), mine | theirs)
+        with self.assertRaises(AccessError):
+            mine.with_user(self.auditor).write({"sales_comment": "x"})
+        with self.assertRaises(AccessError):
+            Assessment.with_user(self.internal_user).search([])
