@@ -355,7 +355,7 @@ class TestCreditAssessment(CreditCommon):
         assessment = (
             self.env["credit.assessment"]
             .with_user(self.salesperson)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         self.assertEqual(assessment.partner_id, self.customer)
