@@ -269,6 +269,10 @@ class TestCreditAssessment(CreditCommon):
                 "credit_controller_id": self.analyst.id,
             }
         )
+        newcomer = self.env["res.partner"].create({"name": "Newcomer", "credit_limit": 1000.0})
+        big_first = self._order(newcomer, 900.0, confirm=False)  # above the allowance
+        big_first.action_confirm()
+        self.assertIn("new_customer", big_first.credit_hold_rules)
         first = self._order(self.customer, 400.0)  # a first order under the allowance
         self.assertEqual(first.state, "sale")
         second = self._order(self.customer, 400.0, confirm=False)
@@ -287,7 +291,6 @@ class TestCreditAssessment(CreditCommon):
         self.assertEqual(second.state, "sale")
 
         self.company.credit_new_customer_rule = "warn"
-        newcomer = self.env["res.partner"].create({"name": "Newcomer", "credit_limit": 1000.0})
         order = self._order(newcomer, 900.0)
         self.assertEqual(order.state, "sale")
         self.assertIn("No approved credit assessment", order.message_ids[:1].body)
