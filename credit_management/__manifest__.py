@@ -21,6 +21,7 @@
         "views/credit_release_views.xml",
         "data/credit_assessment_actions.xml",
         "views/credit_assessment_views.xml",
+        "views/credit_file_views.xml",
         "wizards/credit_hold_wizard_views.xml",
         "wizards/credit_release_wizard_views.xml",
         "views/credit_management_menus.xml",

@@ -4,7 +4,9 @@ from . import credit_controlled_document
 from . import credit_release
 from . import credit_scorecard
 from . import credit_rating
+from . import credit_file
 from . import credit_assessment
+from . import credit_event
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -69,6 +69,7 @@ class CreditDocumentType(models.Model):
 class CreditAssessmentDocument(models.Model):
     _name = "credit.assessment.document"
     _description = "Credit Assessment Document"
+    _inherit = ("credit.access.logged",)
     _order = "id"
 
     assessment_id = fields.Many2one(
@@ -589,7 +590,11 @@ class CreditAssessment(models.Model):
             )
         elif partner.credit_status not in ("hold", "blocked"):
             vals["credit_status"] = "approved"
-        partner.write(vals)
+        partner.with_context(
+            credit_assessment_id=self.id,
+            credit_change_reason=self.env._("Assessment %(name)s approved", name=self.name),
+        ).write(vals)
+        self.env["credit.file"]._for_partner(partner, company)
         partner.message_post(
             body=Markup("%s <a href='/odoo/credit.assessment/%s'>%s</a>: %s")
             % (

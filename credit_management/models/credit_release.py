@@ -76,6 +76,13 @@ class CreditRelease(models.Model):
             "decision_message": decision["message"],
         }
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        releases = super().create(vals_list)
+        for release in releases:
+            self.env["credit.file"]._for_partner(release.partner_id, release.company_id)
+        return releases
+
     def write(self, vals):
         if not self.env.su:
             raise UserError(self.env._("Credit releases are kept as they were decided."))

@@ -74,3 +74,15 @@ class CrmLead(models.Model):
                 "default_company_id": (self.company_id or self.env.company).id,
             }
         )
+
+    def action_report_credit_event(self):
+        self.ensure_one()
+        if not self.partner_id:
+            raise UserError(self.env._("Set the customer of the opportunity first."))
+        return self.partner_id.commercial_partner_id._credit_event_form_action(
+            {
+                "default_source_ref": f"crm.lead,{self.id}",
+                "default_company_id": (self.company_id or self.env.company).id,
+                "default_user_id": self.user_id.id,
+            }
+        )

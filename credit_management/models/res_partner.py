@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
+from .credit_file import HISTORY_FIELDS
+
 CREDIT_STATUSES = [
     ("not_assessed", "Not Assessed"),
     ("approved", "Approved"),
@@ -263,7 +265,77 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._check_credit_profile_write(vals)
-        return super().write(vals)
+        tracked = [fname for fname in HISTORY_FIELDS if fname in vals]
+        before = self._credit_profile_values(tracked) if tracked else {}
+        res = super().write(vals)
+        if tracked:
+            self._credit_record_history(before, self._credit_profile_values(tracked))
+        return res
+
+    def _credit_profile_values(self, fnames):
+        """Displayable values of credit profile fields in the current company."""
+        result = {}
+        for partner in self.sudo():
+            values = {}
+            for fname in fnames:
+                value = partner[fname]
+                if fname == "credit_status":
+                    value = dict(CREDIT_STATUSES).get(value, "")
+                elif fname == "credit_rating_id":
+                    value = value.name or ""
+                else:
+                    value = f"{value or 0.0:.2f}"
+                values[fname] = value
+            result[partner.id] = values
+        return result
+
+    def _credit_record_history(self, before, after):
+        company = self.env.company
+        rows = []
+        for partner in self:
+            for fname, new in after[partner.id].items():
+                old = before[partner.id][fname]
+                if old == new:
+                    continue
+                rows.append(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "file_id": self.env["credit.file"]._for_partner(partner, company).id,
+                        "kind": HISTORY_FIELDS[fname],
+                        "old_value": old,
+                        "new_value": new,
+                        "reason": self.env.context.get("credit_change_reason"),
+                        "assessment_id": self.env.context.get("credit_assessment_id"),
+                    }
+                )
+        if rows:
+            self.env["credit.history"].sudo().create(rows)
+
+    def action_report_credit_event(self):
+        return self.commercial_partner_id._credit_event_form_action({})
+
+    def _credit_event_form_action(self, defaults):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Report an Anomaly"),
+            "res_model": "credit.event",
+            "view_mode": "form",
+            "views": [(self.env.ref("credit_management.credit_event_view_form_report").id, "form")],
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id} | defaults,
+        }
+
+    def action_view_credit_file(self):
+        self.ensure_one()
+        file = self.env["credit.file"]._for_partner(self, self.env.company)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "credit.file",
+            "res_id": file.id,
+            "view_mode": "form",
+        }
 
     # ------------------------------------------------------------------------------------------
     # Actions

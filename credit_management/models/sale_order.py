@@ -140,3 +140,14 @@ class SaleOrder(models.Model):
         self._check_credit_hold_write(vals)
         self._check_credit_confirmation_write(vals)
         return super().write(vals)
+
+    def action_report_credit_event(self):
+        self.ensure_one()
+        return self.partner_id.commercial_partner_id._credit_event_form_action(
+            {
+                "default_source_ref": f"sale.order,{self.id}",
+                "default_company_id": self.company_id.id,
+                "default_amount": self.amount_total,
+                "default_user_id": self.user_id.id,
+            }
+        )

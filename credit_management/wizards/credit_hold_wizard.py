@@ -45,7 +45,7 @@ class CreditHoldWizard(models.TransientModel):
         status_label = dict(self._fields["new_status"]._description_selection(self.env))[
             self.new_status
         ]
-        partner.write(
+        partner.with_context(credit_change_reason=self.reason).write(
             {
                 "credit_status": self.new_status,
                 "credit_hold_reason": self.reason if self.new_status in HOLD_STATUSES else False,

@@ -1,0 +1,135 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
+
+EVENT_TYPES = [
+    ("overdue", "Overdue"),
+    ("default", "Default / Breach"),
+    ("returned_payment", "Returned Payment / Bounced Cheque"),
+    ("limit_exceeded", "Limit Exceeded"),
+    ("rating_change", "Rating Change"),
+    ("legal", "Legal / Insolvency News"),
+    ("other", "Other"),
+]
+SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
+EVENT_STATES = [("open", "Open"), ("in_progress", "In Progress"), ("resolved", "Resolved")]
+ANALYST = "credit_management.group_credit_analyst"
+
+
+class CreditEvent(models.Model):
+    """An anomaly in a customer's credit (P3.3.2, P4.2.3): reported at once by sales or found by
+    finance, handled with a response plan agreed between them, and resolved."""
+
+    _name = "credit.event"
+    _description = "Credit Event"
+    _inherit = ("mail.thread", "mail.activity.mixin")
+    _order = "date desc, id desc"
+
+    name = fields.Char(string="Summary", required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('is_company', '=', True)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda s: s.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    event_type = fields.Selection(
+        EVENT_TYPES, string="Type", required=True, default="other", tracking=True
+    )
+    severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True)
+    amount = fields.Monetary()
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    description = fields.Text()
+    source_ref = fields.Reference(
+        [("sale.order", "Sales Order"), ("account.move", "Invoice"), ("crm.lead", "Opportunity")],
+        string="Source Document",
+    )
+    reported_by_id = fields.Many2one("res.users", default=lambda s: s.env.user, readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", tracking=True)
+    deadline = fields.Date(
+        tracking=True,
+        default=lambda s: fields.Date.context_today(s) + timedelta(days=1),
+        help="By when finance and sales agree on the response.",
+    )
+    response_plan = fields.Text(
+        tracking=True, help="The response agreed between sales and finance (P4.2.3)."
+    )
+    state = fields.Selection(
+        EVENT_STATES, required=True, default="open", tracking=True, readonly=True, index=True
+    )
+    resolution = fields.Text(tracking=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            partner = self.env["res.partner"].browse(vals.get("partner_id"))
+            if partner:
+                vals["partner_id"] = partner.commercial_partner_id.id
+                vals.setdefault("user_id", partner.commercial_partner_id.user_id.id)
+        events = super().create(vals_list)
+        for event in events:
+            event.sudo().activity_schedule(
+                "credit_management.mail_activity_type_credit_event",
+                date_deadline=event.deadline or fields.Date.context_today(self),
+                user_id=event.company_id._credit_controller().id or self.env.uid,
+                summary=self.env._("Credit event: %(event)s", event=event.name),
+                note=plaintext2html(event.description or ""),
+            )
+            self.env["credit.file"]._for_partner(event.partner_id, event.company_id)
+        return events
+
+    def write(self, vals):
+        if "state" in vals and not self.env.su:
+            raise UserError(self.env._("A credit event changes state through its buttons."))
+        return super().write(vals)
+
+    def _check_finance(self):
+        if not self.env.su and not self.env.user.has_group(ANALYST):
+            raise UserError(self.env._("Only finance handles credit events."))
+
+    def action_start(self):
+        self._check_finance()
+        self.filtered(lambda e: e.state == "open").sudo().write({"state": "in_progress"})
+        return True
+
+    def action_resolve(self):
+        self._check_finance()
+        for event in self:
+            if not (event.resolution or "").strip():
+                raise UserError(self.env._("Write how %(event)s was resolved.", event=event.name))
+        self.sudo().write({"state": "resolved"})
+        activity_type = self.env.ref("credit_management.mail_activity_type_credit_event")
+        self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        ).action_feedback(feedback=self.env._("Resolved"))
+        return True
+
+    def action_hold_customer(self):
+        """Finance places the customer on hold from the event, in one click."""
+        self._check_finance()
+        for event in self:
+            partner = event.partner_id.with_company(event.company_id)
+            if partner.credit_status in ("hold", "blocked"):
+                continue
+            partner.with_context(credit_change_reason=event.name).write(
+                {
+                    "credit_status": "hold",
+                    "credit_hold_reason": self.env._(
+                        "Credit event %(event)s: %(description)s",
+                        event=event.name,
+                        description=event.description or "",
+                    ),
+                }
+            )
+            event.message_post(
+                body=self.env._("%(partner)s placed on hold.", partner=partner.display_name)
+            )
+        self.action_start()
+        return True
