@@ -8,3 +8,4 @@ from . import test_decision_queries
 from . import test_credit_concurrency
 from . import test_credit_release_tour
 from . import test_credit_assessment
+from . import test_credit_file

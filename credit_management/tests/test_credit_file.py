@@ -1,0 +1,273 @@
+import base64
+
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
+from odoo.tests import new_test_user, tagged
+
+from .common import CreditCommon
+
+PDF = base64.b64encode(b"%PDF-1.4 bank reference")
+
+
+@tagged("post_install", "-at_install")
+class TestCreditFile(CreditCommon):
+    """The confidential credit file, credit events and the audit trail (P3.2, P3.3.2, P4.2.3,
+    P5.1)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.credit_controller_id = cls.analyst
+        cls.portal_user = new_test_user(cls.env, login="credit_portal", groups="base.group_portal")
+        cls.other_salesperson = cls._credit_user("credit_sales_2", "sales_team.group_sale_salesman")
+        cls.event_type = cls.env.ref("credit_management.mail_activity_type_credit_event")
+        # export is governed by the credit access rights alone in these tests
+        (cls.salesperson | cls.analyst | cls.manager | cls.auditor | cls.internal_user).write(
+            {"groups_id": [Command.link(cls.env.ref("base.group_allow_export").id)]}
+        )
+
+    def _report(self, user, source=None, **vals):
+        record = source or self.customer
+        action = record.with_user(user).action_report_credit_event()
+        return (
+            self.env["credit.event"]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create(
+                {"name": "Cheque returned by the bank", "event_type": "returned_payment"} | vals
+            )
+        )
+
+    # ------------------------------------------------------------------------------------------
+    def test_sales_reports_an_anomaly_and_finance_acts(self):
+        order = self._order(self.customer_contact, 300.0, confirm=False)
+        order.user_id = self.salesperson
+        event = self._report(self.salesperson, source=order, amount=1200.0)
+        self.assertEqual(event.partner_id, self.customer)
+        self.assertEqual(event.source_ref, order)
+        self.assertEqual(event.reported_by_id, self.salesperson)
+        activity = event.activity_ids.filtered(lambda a: a.activity_type_id == self.event_type)
+        self.assertEqual(activity.user_id, self.analyst)
+        self.assertEqual(activity.date_deadline, event.deadline)
+        # the reporter sees the event, another salesperson does not
+        Event = self.env["credit.event"]
+        self.assertEqual(Event.with_user(self.salesperson).search([]), event)
+        self.assertFalse(Event.with_user(self.other_salesperson).search([]))
+        with self.assertRaises(UserError):
+            event.with_user(self.salesperson).action_hold_customer()
+
+        event.with_user(self.analyst).response_plan = "Ask for a bank guarantee within a week."
+        event.with_user(self.analyst).action_hold_customer()
+        partner = self.customer.with_user(self.analyst)
+        self.assertEqual(partner.credit_status, "hold")
+        self.assertIn("Cheque returned by the bank", partner.credit_hold_reason)
+        self.assertEqual(event.state, "in_progress")
+        history = self.env["credit.history"].sudo().search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(history.kind, "status")
+        self.assertEqual(history.reason, "Cheque returned by the bank")
+
+        with self.assertRaises(UserError):
+            event.with_user(self.analyst).action_resolve()
+        event.with_user(self.analyst).resolution = "Guarantee received."
+        event.with_user(self.analyst).action_resolve()
+        self.assertEqual(event.state, "resolved")
+        self.assertFalse(
+            event.activity_ids.filtered(lambda a: a.activity_type_id == self.event_type)
+        )
+
+    def test_report_from_the_opportunity(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "Deal", "type": "opportunity", "partner_id": self.customer.id}
+        )
+        event = self._report(self.salesperson, source=lead, event_type="legal")
+        self.assertEqual(event.source_ref, lead)
+
+    def test_history_is_kept_and_append_only(self):
+        self.customer.with_user(self.analyst).with_context(
+            credit_change_reason="Annual review"
+        ).credit_limit = 4000.0
+        row = self.env["credit.history"].sudo().search([("partner_id", "=", self.customer.id)])
+        self.assertRecordValues(
+            row,
+            [
+                {
+                    "kind": "limit",
+                    "old_value": "2500.00",
+                    "new_value": "4000.00",
+                    "reason": "Annual review",
+                    "user_id": self.analyst.id,
+                    "company_id": self.company.id,
+                }
+            ],
+        )
+        self.assertEqual(row.file_id.partner_id, self.customer)
+        for user in (self.analyst, self.manager, self.auditor):
+            with self.assertRaises(UserError):  # append-only, before any access right
+                row.with_user(user).write({"new_value": "1"})
+            with self.assertRaises(AccessError):
+                row.with_user(user).unlink()
+        row.sudo().write({"reason": "corrected by the superuser"})
+
+    def test_file_gathers_the_customer_credit_story(self):
+        paid = self._invoice(self.customer, 400.0, days_ago=40, due_in=30)
+        self._pay(paid, 400.0)
+        self._invoice(self.customer, 250.0, days_ago=5, due_in=30)
+        event = self._report(self.salesperson)
+        file = self.env["credit.file"].sudo().search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(file), 1)
+        self.assertEqual(file.event_ids, event)
+        months = file.with_user(self.analyst).month_ids
+        self.assertAlmostEqual(sum(months.mapped("invoiced")), 650.0)
+        self.assertAlmostEqual(sum(months.mapped("paid")), 400.0)
+        self.assertEqual(sum(months.mapped("invoice_count")), 2)
+        paid_month = months.filtered(lambda m: m.paid)
+        self.assertEqual(paid_month.avg_days_to_pay, 40.0)
+        # one file per customer and company
+        self.assertEqual(
+            self.env["credit.file"]._for_partner(self.customer_contact, self.company), file
+        )
+
+    def test_access_log_records_form_reads_and_exports(self):
+        file = self.env["credit.file"]._for_partner(self.customer, self.company)
+        file.with_user(self.analyst).web_read({"partner_id": {}, "credit_limit": {}})
+        file.with_user(self.auditor).export_data(["partner_id", "credit_status"])
+        log = self.env["credit.access.log"].sudo().search([("res_model", "=", "credit.file")])
+        self.assertEqual(
+            sorted((entry.user_id.login, entry.channel) for entry in log),
+            [("credit_analyst", "form"), ("credit_auditor", "export")],
+        )
+        self.assertEqual(log.with_user(self.auditor).search_count([]), len(log))
+        with self.assertRaises(AccessError):
+            log.with_user(self.analyst).read(["channel"])
+        for user in (self.analyst, self.manager, self.auditor):
+            with self.assertRaises(UserError):  # append-only, before any access right
+                log.with_user(user).write({"channel": "rpc"})
+            with self.assertRaises(AccessError):
+                log.with_user(user).unlink()
+        log.sudo().write({"ip_address": "127.0.0.1"})  # the superuser only
+
+    def test_salesperson_cannot_reach_documents_through_attachments(self):
+        assessment = (
+            self.env["credit.assessment"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "type": "adhoc",
+                    "requested_limit": 1000.0,
+                    "document_ids": [
+                        Command.create(
+                            {
+                                "type_id": self.env.ref(
+                                    "credit_management.document_type_bank_reference"
+                                ).id,
+                                "file": PDF,
+                                "filename": "bank.pdf",
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        document = assessment.document_ids
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "credit.assessment.document"),
+                    ("res_id", "=", document.id),
+                    ("res_field", "=", "file"),
+                ]
+            )
+        )
+        self.assertTrue(attachment)
+        # the salesperson who fills in the form may read it; nobody else in sales, and not the
+        # salesperson either once it is submitted
+        self.assertEqual(attachment.with_user(self.salesperson).datas, PDF)
+        for user in (self.other_salesperson, self.internal_user, self.portal_user):
+            with self.assertRaises(AccessError):
+                attachment.with_user(user).datas  # noqa: B018
+        assessment.with_user(self.salesperson).action_submit()
+        attachment.invalidate_recordset()
+        with self.assertRaises(AccessError):
+            attachment.with_user(self.salesperson).datas  # noqa: B018
+        found = (
+            self.env["ir.attachment"]
+            .with_user(self.salesperson)
+            .search([("res_model", "=", "credit.assessment.document"), ("res_field", "=", "file")])
+        )
+        self.assertFalse(found)
+        self.assertEqual(attachment.with_user(self.auditor).datas, PDF)
+        self.assertEqual(attachment.with_user(self.analyst).datas, PDF)
+
+    def test_access_matrix(self):
+        """Every role against every credit model and operation: True allowed, False refused."""
+        file = self.env["credit.file"]._for_partner(self.customer, self.company)
+        self.customer.with_user(self.analyst).credit_limit = 3000.0
+        event = self._report(self.salesperson)
+        samples = {
+            "credit.file": file,
+            "credit.history": self.env["credit.history"].sudo().search([], limit=1),
+            "credit.event": event,
+            "credit.access.log": self.env["credit.access.log"]._log(file, "form")
+            or self.env["credit.access.log"].sudo().search([], limit=1),
+            "credit.scorecard": self.env.ref("credit_management.scorecard_default"),
+            "credit.rating": self.env.ref("credit_management.rating_a"),
+        }
+        roles = {
+            "salesperson": self.salesperson,
+            "analyst": self.analyst,
+            "manager": self.manager,
+            "auditor": self.auditor,
+            "internal": self.internal_user,
+            "portal": self.portal_user,
+        }
+        # read / write / create / unlink, for each role in the order of `roles`
+        expected = {
+            "credit.file": ("0111 00", "0110 00", "0000 00", "0000 00"),
+            "credit.history": ("0111 00", "0000 00", "0000 00", "0000 00"),
+            "credit.event": ("1111 00", "1110 00", "1110 00", "0000 00"),
+            "credit.access.log": ("0001 00", "0000 00", "0000 00", "0000 00"),
+            "credit.scorecard": ("1111 00", "0010 00", "0010 00", "0010 00"),
+            "credit.rating": ("1111 10", "0010 00", "0010 00", "0010 00"),
+        }
+        operations = ("read", "write", "create", "unlink")
+        failures = []
+        for model, rows in expected.items():
+            record = samples[model]
+            for operation, row in zip(operations, rows, strict=True):
+                flags = row.replace(" ", "")
+                for (role, user), flag in zip(roles.items(), flags, strict=True):
+                    allowed = self._allowed(record, user, operation)
+                    if allowed != (flag == "1"):
+                        failures.append(f"{role} {operation} {model}: {allowed}")
+                # search, read_group and export follow read
+                if operation == "read":
+                    for (role, user), flag in zip(roles.items(), flags, strict=True):
+                        allowed = self._can_search(record, user)
+                        if allowed != (flag == "1"):
+                            failures.append(f"{role} search/read_group/export {model}: {allowed}")
+        self.assertFalse(failures, "\n".join(failures))
+
+    def _allowed(self, record, user, operation):
+        try:
+            if operation == "create":
+                record.with_user(user).browse().check_access("create")
+            else:
+                record.with_user(user).check_access(operation)
+            if operation == "read":
+                record.with_user(user).read(["display_name"])
+        except AccessError:
+            return False
+        return True
+
+    def _can_search(self, record, user):
+        Model = record.with_user(user)
+        try:
+            found = Model.search([("id", "=", record.id)])
+            Model.read_group([("id", "=", record.id)], ["id:count"], [])
+            record.with_user(user).export_data(["id"])
+        except AccessError:
+            return False
+        return bool(found)
