@@ -206,7 +206,45 @@ class TestCreditFile(CreditCommon):
         file = self.env["credit.file"]._for_partner(self.customer, self.company)
         self.customer.with_user(self.analyst).credit_limit = 3000.0
         event = self._report(self.salesperson)
+        assessment = (
+            self.env["credit.assessment"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "type": "adhoc",
+                    "requested_limit": 500.0,
+                    "document_ids": [
+                        Command.create(
+                            {
+                                "type_id": self.env.ref(
+                                    "credit_management.document_type_bank_reference"
+                                ).id,
+                                "file": PDF,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        release = (
+            self.env["credit.release"]
+            .sudo()
+            .create(
+                {
+                    "answer": "reject",
+                    "document_name": "S0001",
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "reason": "Test",
+                }
+            )
+        )
         samples = {
+            "credit.assessment": assessment,
+            "credit.assessment.line": assessment.sudo().line_ids[:1],
+            "credit.assessment.document": assessment.document_ids,
+            "credit.release": release,
             "credit.file": file,
             "credit.history": self.env["credit.history"].sudo().search([], limit=1),
             "credit.event": event,
@@ -225,6 +263,10 @@ class TestCreditFile(CreditCommon):
         }
         # read / write / create / unlink, for each role in the order of `roles`
         expected = {
+            "credit.assessment": ("1111 00", "1110 00", "1110 00", "0010 00"),
+            "credit.assessment.line": ("0111 00", "0110 00", "0000 00", "0000 00"),
+            "credit.assessment.document": ("1111 00", "1110 00", "1110 00", "1110 00"),
+            "credit.release": ("0111 00", "0000 00", "0110 00", "0000 00"),
             "credit.file": ("0111 00", "0110 00", "0000 00", "0000 00"),
             "credit.history": ("0111 00", "0000 00", "0000 00", "0000 00"),
             "credit.event": ("1111 00", "1110 00", "1110 00", "0000 00"),
