@@ -22,6 +22,8 @@
         "data/credit_assessment_actions.xml",
         "views/credit_assessment_views.xml",
         "views/credit_file_views.xml",
+        "views/credit_exposure_snapshot_views.xml",
+        "data/ir_cron_data.xml",
         "wizards/credit_hold_wizard_views.xml",
         "wizards/credit_release_wizard_views.xml",
         "views/credit_management_menus.xml",

@@ -1,4 +1,5 @@
 from . import credit_exposure
+from . import credit_exposure_snapshot
 from . import credit_decision
 from . import credit_controlled_document
 from . import credit_release

@@ -80,12 +80,32 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         help="Assessments approving a higher limit need a credit manager (0: never).",
     )
+    credit_snapshot_date = fields.Date(string="Last Exposure Snapshot", readonly=True, copy=False)
+    credit_snapshot_keep_days = fields.Integer(
+        string="Keep Daily Snapshots (days)",
+        default=90,
+        help="Daily exposure snapshots older than this are deleted; month-end ones are kept.",
+    )
+    credit_snapshot_keep_months = fields.Integer(
+        string="Keep Month-end Snapshots (months)", default=36
+    )
     credit_controller_id = fields.Many2one(
         "res.users",
         domain="[('share', '=', False)]",
         help="Finance user who gets the activities of held orders and invoices. Empty: the "
         "first credit manager of the company.",
     )
+
+    @api.constrains("credit_snapshot_keep_days", "credit_snapshot_keep_months")
+    def _check_credit_snapshot_retention(self):
+        for company in self:
+            if company.credit_snapshot_keep_days < 1 or company.credit_snapshot_keep_months < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Exposure snapshots are kept at least one day and one month (%(company)s).",
+                        company=company.name,
+                    )
+                )
 
     @api.constrains("credit_release_manager_amount")
     def _check_credit_release_manager_amount(self):

@@ -47,9 +47,20 @@ class ResConfigSettings(models.TransientModel):
         currency_field="currency_id",
         readonly=False,
     )
+    credit_snapshot_keep_days = fields.Integer(
+        related="company_id.credit_snapshot_keep_days", readonly=False
+    )
+    credit_snapshot_keep_months = fields.Integer(
+        related="company_id.credit_snapshot_keep_months", readonly=False
+    )
     credit_controller_id = fields.Many2one(
         related="company_id.credit_controller_id", readonly=False
     )
+
+    def action_credit_run_snapshot(self):
+        self.env["credit.exposure.snapshot"].check_access("read")
+        self.env["credit.exposure.snapshot"].action_run_snapshot()
+        return True
 
     @api.onchange("credit_control_enabled")
     def _onchange_credit_control_enabled(self):

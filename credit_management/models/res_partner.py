@@ -327,6 +327,15 @@ class ResPartner(models.Model):
             "context": {"default_partner_id": self.commercial_partner_id.id} | defaults,
         }
 
+    def action_view_credit_snapshots(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.credit_exposure_snapshot_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"graph_measure": "total"}
+        return action
+
     def action_view_credit_file(self):
         self.ensure_one()
         file = self.env["credit.file"]._for_partner(self, self.env.company)

@@ -9,3 +9,4 @@ from . import test_credit_concurrency
 from . import test_credit_release_tour
 from . import test_credit_assessment
 from . import test_credit_file
+from . import test_exposure_snapshot
