@@ -14,13 +14,16 @@ date), so that 200,000 open items exist in seconds. The timings compare, for eve
   1. the plain SQL GROUP BY of the open receivable balance (the bar);
   2. credit.exposure._get_exposure for all partners (every bucket, limit, available credit);
   3. the "Over Credit Limit" search (the SQL behind the filter);
-  4. Odoo's own res.partner.credit for all partners.
+  4. Odoo's own res.partner.credit for all partners;
+  5. the daily exposure snapshot of every customer (one INSERT ... SELECT, run 3 times: the
+     first inserts, the others update the same rows).
 """
 
 import os
 import sys
 import time
 
+from odoo import fields
 from odoo.fields import Command
 from odoo.tools import SQL
 
@@ -118,10 +121,15 @@ search, over = timed(
 core, _ = timed(
     "4. Odoo's res.partner.credit for every customer", lambda: partners.mapped("credit"), 1
 )
-print(f"customers: {len(exposure)}, over limit: {len(over)}")
+today = fields.Date.context_today(env.user)
+snapshot, rows = timed(
+    "5. exposure snapshot cron statement (every customer, one INSERT)",
+    lambda: env["credit.exposure.snapshot"].sudo()._snapshot_company(company, today),
+)
+print(f"customers: {len(exposure)}, over limit: {len(over)}, snapshot rows: {rows}")
 print(
     f"exposure service / plain SQL: {ours / plain:.2f}x; filter / plain SQL: {search / plain:.2f}x;"
-    f" Odoo credit / plain SQL: {core / plain:.2f}x"
+    f" Odoo credit / plain SQL: {core / plain:.2f}x; snapshot / plain SQL: {snapshot / plain:.2f}x"
 )
 
 if os.environ.get("CM_BENCH_KEEP") == "1":

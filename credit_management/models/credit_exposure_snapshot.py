@@ -91,8 +91,9 @@ class CreditExposureSnapshot(models.Model):
                 updates=updates,
             )
         )
+        written = self.env.cr.rowcount
         company.credit_snapshot_date = date
-        return self.env.cr.rowcount
+        return written
 
     @api.model
     def _purge(self, company, date):
