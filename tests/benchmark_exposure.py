@@ -16,7 +16,9 @@ date), so that 200,000 open items exist in seconds. The timings compare, for eve
   3. the "Over Credit Limit" search (the SQL behind the filter);
   4. Odoo's own res.partner.credit for all partners;
   5. the daily exposure snapshot of every customer (one INSERT ... SELECT, run 3 times: the
-     first inserts, the others update the same rows).
+     first inserts, the others update the same rows);
+  6. one batch (200 customers) of the daily overdue check: events, escalation activities and
+     automatic holds are written per customer, so the cron time is this times the batches.
 """
 
 import os
@@ -125,6 +127,16 @@ today = fields.Date.context_today(env.user)
 snapshot, rows = timed(
     "5. exposure snapshot cron statement (every customer, one INSERT)",
     lambda: env["credit.exposure.snapshot"].sudo()._snapshot_company(company, today),
+)
+company.credit_overdue_grace_days = 0
+Event = env["credit.event"].sudo()
+start, queries = time.perf_counter(), cr.sql_log_count
+batch = Event._cron_overdue_check(batch_size=200)
+overdue_time, overdue_queries = time.perf_counter() - start, cr.sql_log_count - queries
+work, _close, _events = Event._overdue_work(company)
+print(
+    f"{'6. overdue check, one batch of ' + str(batch) + ' customers':<58} {overdue_time:8.3f} s"
+    f" ({overdue_queries} queries; {len(work)} customers left for the next batches)"
 )
 print(f"customers: {len(exposure)}, over limit: {len(over)}, snapshot rows: {rows}")
 print(

@@ -80,6 +80,18 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         help="Assessments approving a higher limit need a credit manager (0: never).",
     )
+    credit_overdue_levels = fields.Char(
+        string="Overdue Escalation Days",
+        default="1,30,60,90",
+        help="Days overdue at which the overdue check raises the escalation level, comma "
+        "separated (level 1 from the first number, and so on).",
+    )
+    credit_overdue_hold_level = fields.Integer(
+        string="Automatic Hold at Level",
+        default=3,
+        help="The overdue check places the customer on hold at this escalation level (0: never) "
+        "and lifts that hold when the customer has paid.",
+    )
     credit_snapshot_date = fields.Date(string="Last Exposure Snapshot", readonly=True, copy=False)
     credit_snapshot_keep_days = fields.Integer(
         string="Keep Daily Snapshots (days)",
@@ -114,6 +126,36 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The analyst release tolerance cannot be negative (%(company)s).",
+                        company=company.name,
+                    )
+                )
+
+    def _credit_overdue_thresholds(self):
+        self.ensure_one()
+        return sorted(
+            int(part) for part in (self.credit_overdue_levels or "").split(",") if part.strip()
+        )
+
+    @api.constrains("credit_overdue_levels", "credit_overdue_hold_level")
+    def _check_credit_overdue_levels(self):
+        for company in self:
+            try:
+                thresholds = company._credit_overdue_thresholds()
+            except ValueError:
+                thresholds = None
+            if not thresholds or min(thresholds) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Overdue escalation days are positive numbers separated by commas, "
+                        "e.g. 1,30,60,90 (%(company)s).",
+                        company=company.name,
+                    )
+                )
+            if not 0 <= company.credit_overdue_hold_level <= len(thresholds):
+                raise ValidationError(
+                    self.env._(
+                        "The automatic hold level must be between 0 and %(levels)s (%(company)s).",
+                        levels=len(thresholds),
                         company=company.name,
                     )
                 )

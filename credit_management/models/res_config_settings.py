@@ -47,6 +47,10 @@ class ResConfigSettings(models.TransientModel):
         currency_field="currency_id",
         readonly=False,
     )
+    credit_overdue_levels = fields.Char(related="company_id.credit_overdue_levels", readonly=False)
+    credit_overdue_hold_level = fields.Integer(
+        related="company_id.credit_overdue_hold_level", readonly=False
+    )
     credit_snapshot_keep_days = fields.Integer(
         related="company_id.credit_snapshot_keep_days", readonly=False
     )
@@ -56,6 +60,12 @@ class ResConfigSettings(models.TransientModel):
     credit_controller_id = fields.Many2one(
         related="company_id.credit_controller_id", readonly=False
     )
+
+    def action_credit_run_overdue_check(self):
+        self.env["credit.event"].check_access("write")
+        while self.env["credit.event"].sudo()._cron_overdue_check():
+            pass
+        return True
 
     def action_credit_run_snapshot(self):
         self.env["credit.exposure.snapshot"].check_access("read")

@@ -10,3 +10,4 @@ from . import test_credit_release_tour
 from . import test_credit_assessment
 from . import test_credit_file
 from . import test_exposure_snapshot
+from . import test_overdue_check

@@ -1,0 +1,105 @@
+from odoo.tests import tagged
+
+from .common import CreditCommon
+
+
+@tagged("post_install", "-at_install")
+class TestOverdueCheck(CreditCommon):
+    """The daily overdue check (P3.3, P4.2.3): one event per customer, escalation levels with
+    activities, automatic hold and its lifting, idempotent and resumable."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.company"].search([("id", "!=", cls.company.id)]).write(
+            {"credit_control_enabled": False}
+        )
+        cls.company.write(
+            {
+                "credit_controller_id": cls.analyst.id,
+                "credit_overdue_levels": "1,30,60,90",
+                "credit_overdue_hold_level": 3,
+            }
+        )
+        cls.customer.user_id = cls.salesperson
+        # the cron runs as the superuser (OdooBot)
+        cls.Event = cls.env["credit.event"].sudo()
+
+    def _events(self, partner=None):
+        return self.Event.search(
+            [("event_type", "=", "overdue"), ("partner_id", "=", (partner or self.customer).id)]
+        )
+
+    def _run(self):
+        return self.Event._cron_overdue_check()
+
+    def test_levels_activities_automatic_hold_and_lifting(self):
+        recent = self._invoice(self.customer, 100.0, days_ago=40, due_in=30)  # 10 days overdue
+        self.assertEqual(self._run(), 1)
+        event = self._events()
+        self.assertRecordValues(
+            event,
+            [{"escalation_level": 1, "overdue_days": 10, "amount": 100.0, "state": "open"}],
+        )
+        self.assertEqual(
+            sorted(event.activity_ids.user_id.mapped("login")),
+            ["credit_analyst", "credit_sales"],
+        )
+        self.assertEqual(self._run(), 0)  # nothing changed: nothing to do
+        self.assertEqual(self._events(), event)
+
+        old = self._invoice(self.customer, 200.0, days_ago=95, due_in=30)  # 65 days overdue
+        self.assertEqual(self._run(), 1)
+        self.assertEqual(self._events(), event)  # the same event, escalated
+        self.assertRecordValues(
+            event, [{"escalation_level": 3, "overdue_days": 65, "amount": 300.0, "auto_hold": True}]
+        )
+        self.assertEqual(len(event.activity_ids), 4)
+        partner = self.customer.with_user(self.auditor)
+        self.assertEqual(partner.credit_status, "hold")
+        self.assertIn("Automatic hold by the overdue check", partner.credit_hold_reason)
+        self.assertEqual(self._run(), 0)
+
+        self._pay(recent, 100.0)
+        self._pay(old, 200.0)
+        self.assertEqual(self._run(), 1)
+        self.assertEqual(event.state, "resolved")
+        self.assertIn("Paid", event.resolution)
+        self.assertFalse(event.activity_ids)
+        self.assertEqual(partner.credit_status, "approved")
+        history = (
+            self.env["credit.history"]
+            .sudo()
+            .search([("partner_id", "=", self.customer.id), ("kind", "=", "status")])
+        )
+        self.assertEqual(history.mapped("new_value"), ["Approved", "On Hold"])
+        self.assertEqual(self._run(), 0)
+
+    def test_a_hold_placed_by_finance_stays_after_payment(self):
+        invoice = self._invoice(self.customer, 100.0, days_ago=100, due_in=30)
+        self.customer.with_user(self.analyst).write(
+            {"credit_status": "hold", "credit_hold_reason": "Legal dispute"}
+        )
+        self._run()
+        self.assertFalse(self._events().auto_hold)
+        self._pay(invoice, 100.0)
+        self._run()
+        self.assertEqual(self._events().state, "resolved")
+        self.assertEqual(self.customer.with_user(self.auditor).credit_status, "hold")
+
+    def test_grace_days_and_resume_after_a_kill(self):
+        other = self.env["res.partner"].create({"name": "Second late payer", "is_company": True})
+        self._invoice(self.customer, 100.0, days_ago=40, due_in=30)
+        self._invoice(other, 50.0, days_ago=45, due_in=30)
+        self._invoice(other, 70.0, days_ago=33, due_in=30)  # 3 days: within the grace
+        self.company.credit_overdue_grace_days = 5
+        cron = self.env.ref("credit_management.ir_cron_credit_overdue_check")
+        cron, progress = cron._add_progress()
+        # one customer per batch; the runner commits after each: a kill here loses nothing
+        self.assertEqual(self.Event.with_context(**cron.env.context)._cron_overdue_check(1), 1)
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
+        self.assertEqual(self.Event._cron_overdue_check(1), 1)
+        self.assertEqual(self.Event._cron_overdue_check(1), 0)
+        self.assertEqual(len(self._events()), 1)
+        self.assertEqual(self._events(other).amount, 120.0)
+        self.assertEqual(self._events(other).overdue_days, 15)
