@@ -2,10 +2,11 @@ from . import credit_exposure
 from . import credit_exposure_snapshot
 from . import credit_decision
 from . import credit_controlled_document
-from . import credit_release
+from . import credit_check_summary
 from . import credit_scorecard
 from . import credit_rating
 from . import credit_file
+from . import credit_release
 from . import credit_assessment
 from . import credit_event
 from . import res_company

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 RELEASE_ANSWERS = [("release", "Released"), ("reject", "Rejected")]
 
@@ -10,6 +9,7 @@ class CreditRelease(models.Model):
     changes or deletes a release."""
 
     _name = "credit.release"
+    _inherit = ("credit.append.only",)
     _description = "Credit Hold Release"
     _order = "date desc, id desc"
     _rec_name = "document_name"
@@ -82,13 +82,3 @@ class CreditRelease(models.Model):
         for release in releases:
             self.env["credit.file"]._for_partner(release.partner_id, release.company_id)
         return releases
-
-    def write(self, vals):
-        if not self.env.su:
-            raise UserError(self.env._("Credit releases are kept as they were decided."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=True)
-    def _unlink_except_kept(self):
-        if not self.env.su:
-            raise UserError(self.env._("Credit releases are kept as they were decided."))

@@ -1,9 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .credit_decision import DECISION_LEVELS
-from .res_partner import CREDIT_READERS
-
 CREDIT_RELEASE_READERS = (
     "credit_management.group_credit_analyst,credit_management.group_credit_auditor"
 )
@@ -14,63 +11,25 @@ CHECKED_ORDERS = "credit_management.checked_orders"
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ("sale.order", "credit.controlled.document")
+    _inherit = ("sale.order", "credit.controlled.document", "credit.check.summary")
     _credit_release_field = "order_id"
 
     credit_release_ids = fields.One2many(
         "credit.release", "order_id", string="Credit Releases", groups=CREDIT_RELEASE_READERS
     )
-    # What the credit check would say now, for the quotation banner.
-    credit_check_level = fields.Selection(
-        DECISION_LEVELS,
-        string="Credit Check Result",
-        compute="_compute_credit_check",
-        groups=CREDIT_READERS,
-    )
-    credit_check_message = fields.Text(
-        string="Credit Check Explanation", compute="_compute_credit_check", groups=CREDIT_READERS
-    )
-    credit_check_currency_id = fields.Many2one(
-        "res.currency", related="company_id.currency_id", string="Credit Currency"
-    )
-    credit_check_available = fields.Monetary(
-        string="Customer Available Credit",
-        currency_field="credit_check_currency_id",
-        compute="_compute_credit_check",
-        groups=CREDIT_READERS,
-    )
-    credit_check_overdue = fields.Monetary(
-        string="Customer Overdue",
-        currency_field="credit_check_currency_id",
-        compute="_compute_credit_check",
-        groups=CREDIT_READERS,
-    )
 
     @api.depends("partner_id", "company_id", "amount_total", "currency_id", "state")
     def _compute_credit_check(self):
-        for order in self:
-            values = {
-                "credit_check_level": False,
-                "credit_check_message": False,
-                "credit_check_available": 0.0,
-                "credit_check_overdue": 0.0,
-            }
-            company = order.company_id or self.env.company
-            if (
-                order.partner_id
-                and order.state in ("draft", "sent")
-                and company.sudo().credit_control_enabled
-            ):
-                decision = order.with_company(company)._credit_decide()
-                values.update(
-                    credit_check_level=decision["level"],
-                    credit_check_message=decision["message"],
-                    credit_check_available=decision["limit"] - decision["exposure"]["total"]
-                    if decision["limit"] > 0
-                    else 0.0,
-                    credit_check_overdue=decision["exposure"]["overdue"],
-                )
-            order.update(values)
+        return super()._compute_credit_check()
+
+    def _credit_check_decision(self):
+        """What the credit check would say now, for the quotation banner."""
+        company = self.company_id or self.env.company
+        if not self.partner_id or self.state not in ("draft", "sent"):
+            return None
+        if not company.sudo().credit_control_enabled:
+            return None
+        return self.with_company(company)._credit_decide()
 
     # ------------------------------------------------------------------------------------------
     # credit.controlled.document hooks

@@ -38,6 +38,26 @@ class TestCreditFile(CreditCommon):
             )
         )
 
+    def _draft_assessment(self):
+        """An assessment the salesperson is filling in, with a bank reference attached."""
+        bank_reference = self.env.ref("credit_management.document_type_bank_reference")
+        return (
+            self.env["credit.assessment"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "type": "adhoc",
+                    "requested_limit": 1000.0,
+                    "document_ids": [
+                        Command.create(
+                            {"type_id": bank_reference.id, "file": PDF, "filename": "bank.pdf"}
+                        )
+                    ],
+                }
+            )
+        )
+
     # ------------------------------------------------------------------------------------------
     def test_sales_reports_an_anomaly_and_finance_acts(self):
         order = self._order(self.customer_contact, 300.0, confirm=False)
@@ -147,28 +167,7 @@ class TestCreditFile(CreditCommon):
         log.sudo().write({"ip_address": "127.0.0.1"})  # the superuser only
 
     def test_salesperson_cannot_reach_documents_through_attachments(self):
-        assessment = (
-            self.env["credit.assessment"]
-            .with_user(self.salesperson)
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "type": "adhoc",
-                    "requested_limit": 1000.0,
-                    "document_ids": [
-                        Command.create(
-                            {
-                                "type_id": self.env.ref(
-                                    "credit_management.document_type_bank_reference"
-                                ).id,
-                                "file": PDF,
-                                "filename": "bank.pdf",
-                            }
-                        )
-                    ],
-                }
-            )
-        )
+        assessment = self._draft_assessment()
         document = assessment.document_ids
         attachment = (
             self.env["ir.attachment"]
@@ -206,27 +205,7 @@ class TestCreditFile(CreditCommon):
         file = self.env["credit.file"]._for_partner(self.customer, self.company)
         self.customer.with_user(self.analyst).credit_limit = 3000.0
         event = self._report(self.salesperson)
-        assessment = (
-            self.env["credit.assessment"]
-            .with_user(self.salesperson)
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "type": "adhoc",
-                    "requested_limit": 500.0,
-                    "document_ids": [
-                        Command.create(
-                            {
-                                "type_id": self.env.ref(
-                                    "credit_management.document_type_bank_reference"
-                                ).id,
-                                "file": PDF,
-                            }
-                        )
-                    ],
-                }
-            )
-        )
+        assessment = self._draft_assessment()
         release = (
             self.env["credit.release"]
             .sudo()

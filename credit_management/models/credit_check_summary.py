@@ -1,0 +1,70 @@
+from odoo import api, fields, models
+
+from .credit_decision import DECISION_LEVELS
+from .res_partner import CREDIT_READERS
+
+
+class CreditCheckSummary(models.AbstractModel):
+    """What the credit check says about the customer of a record, before anyone acts: the
+    quotation banner and the CRM opportunity summary. Models give the decision in
+    :meth:`_credit_check_decision` and declare what the compute depends on."""
+
+    _name = "credit.check.summary"
+    _description = "Credit Check Summary"
+
+    credit_check_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_credit_check_currency_id", string="Credit Currency"
+    )
+    credit_check_level = fields.Selection(
+        DECISION_LEVELS,
+        string="Credit Check Result",
+        compute="_compute_credit_check",
+        groups=CREDIT_READERS,
+    )
+    credit_check_message = fields.Text(
+        string="Credit Check Explanation", compute="_compute_credit_check", groups=CREDIT_READERS
+    )
+    credit_check_available = fields.Monetary(
+        string="Customer Available Credit",
+        currency_field="credit_check_currency_id",
+        compute="_compute_credit_check",
+        groups=CREDIT_READERS,
+    )
+    credit_check_overdue = fields.Monetary(
+        string="Customer Overdue",
+        currency_field="credit_check_currency_id",
+        compute="_compute_credit_check",
+        groups=CREDIT_READERS,
+    )
+
+    @api.depends("company_id")
+    def _compute_credit_check_currency_id(self):
+        for record in self:
+            record.credit_check_currency_id = (record.company_id or self.env.company).currency_id
+
+    def _credit_check_decision(self):
+        """The decision to show for this record, or None when there is nothing to show."""
+        raise NotImplementedError()
+
+    def _compute_credit_check(self):
+        for record in self:
+            decision = record._credit_check_decision()
+            if not decision:
+                record.update(
+                    {
+                        "credit_check_level": False,
+                        "credit_check_message": False,
+                        "credit_check_available": 0.0,
+                        "credit_check_overdue": 0.0,
+                    }
+                )
+                continue
+            limit, exposure = decision["limit"], decision["exposure"]
+            record.update(
+                {
+                    "credit_check_level": decision["level"],
+                    "credit_check_message": decision["message"],
+                    "credit_check_available": limit - exposure["total"] if limit > 0 else 0.0,
+                    "credit_check_overdue": exposure["overdue"],
+                }
+            )
