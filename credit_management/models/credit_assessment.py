@@ -620,3 +620,118 @@ class CreditAssessment(models.Model):
             self.approved_rating_id = self.proposed_rating_id
             self.approved_limit = self.proposed_limit
             self.approved_payment_term_id = self.proposed_payment_term_id
+
+
+class CreditAssessmentReview(models.Model):
+    """The review scheduler (P3.1.2 at least yearly, P4.2.1 quarterly): customers whose next
+    review falls within the company's notice get a periodic assessment, prefilled and
+    assigned to their salesperson with an activity."""
+
+    _inherit = "credit.assessment"
+
+    review_due_date = fields.Date(
+        readonly=True, index=True, help="The customer's review date this assessment answers."
+    )
+    review_overdue = fields.Boolean(
+        compute="_compute_review_overdue", search="_search_review_overdue"
+    )
+
+    @api.depends("review_due_date", "state")
+    def _compute_review_overdue(self):
+        today = fields.Date.context_today(self)
+        for assessment in self:
+            assessment.review_overdue = bool(
+                assessment.review_due_date
+                and assessment.review_due_date < today
+                and assessment.state not in ("approved", "cancelled")
+            )
+
+    def _search_review_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue reviews."))
+        domain = [
+            ("review_due_date", "<", fields.Date.context_today(self)),
+            ("state", "not in", ("approved", "cancelled")),
+        ]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    @api.model
+    def _reviews_to_schedule(self, company):
+        """Customers of ``company`` due for review within the notice and without an open
+        assessment: two queries."""
+        horizon = fields.Date.context_today(self) + timedelta(
+            days=company.credit_review_notice_days
+        )
+        due = (
+            self.env["res.partner"]
+            .sudo()
+            .with_company(company)
+            .search([("credit_next_review_date", "<=", horizon)], order="id")
+        )
+        busy = {
+            partner.id
+            for [partner] in self.sudo()._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", due.ids),
+                    ("state", "in", ("draft", "submitted", "review")),
+                ],
+                ["partner_id"],
+            )
+        }
+        return due.filtered(lambda p: p.id not in busy)
+
+    @api.model
+    def _cron_review_scheduler(self, batch_size=100):
+        """Daily cron, one batch per call; a customer with an open assessment is not work any
+        more, so the cron is idempotent and resumes after a kill."""
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search([("credit_control_enabled", "=", True)], order="id")
+        )
+        done = remaining = 0
+        for company in companies:
+            partners = self._reviews_to_schedule(company)
+            batch = partners[: max(batch_size - done, 0)]
+            for partner in batch:
+                self._schedule_review(partner, company)
+            done += len(batch)
+            remaining += len(partners) - len(batch)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    @api.model
+    def _schedule_review(self, partner, company):
+        partner = partner.with_company(company)
+        last = partner.credit_assessment_id
+        user = partner.user_id or company._credit_controller()
+        assessment = (
+            self.sudo()
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "type": "periodic",
+                    "user_id": user.id,
+                    "review_due_date": partner.credit_next_review_date,
+                    "requested_limit": partner.credit_limit,
+                    "requested_payment_term_id": partner.property_payment_term_id.id,
+                    "annual_revenue": last.annual_revenue,
+                    "years_in_business": last.years_in_business,
+                    "employees": last.employees,
+                }
+            )
+        )
+        assessment.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=partner.credit_next_review_date,
+            user_id=user.id,
+            summary=self.env._(
+                "Periodic credit review of %(partner)s due on %(date)s",
+                partner=partner.display_name,
+                date=fields.Date.to_string(partner.credit_next_review_date),
+            ),
+        )
+        return assessment

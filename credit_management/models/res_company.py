@@ -80,6 +80,12 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         help="Assessments approving a higher limit need a credit manager (0: never).",
     )
+    credit_review_notice_days = fields.Integer(
+        string="Review Notice (days)",
+        default=14,
+        help="The review scheduler prepares a periodic assessment this many days before the "
+        "customer's review date.",
+    )
     credit_overdue_levels = fields.Char(
         string="Overdue Escalation Days",
         default="1,30,60,90",

@@ -11,3 +11,4 @@ from . import test_credit_assessment
 from . import test_credit_file
 from . import test_exposure_snapshot
 from . import test_overdue_check
+from . import test_review_scheduler

@@ -1,0 +1,98 @@
+from ast import literal_eval
+from datetime import timedelta
+
+from odoo.tests import tagged
+
+from .common import CreditCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReviewScheduler(CreditCommon):
+    """The review scheduler (P3.1.2, P4.2.1): a periodic assessment, prefilled, for the
+    salesperson of every customer whose review falls within the notice."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.company"].search([("id", "!=", cls.company.id)]).write(
+            {"credit_control_enabled": False}
+        )
+        cls.company.write({"credit_review_notice_days": 14, "credit_controller_id": cls.analyst})
+        cls.customer.user_id = cls.salesperson
+        # the cron runs as the superuser (OdooBot)
+        cls.Assessment = cls.env["credit.assessment"].sudo()
+        cls.env["res.partner"].sudo().search([]).with_company(cls.company).write(
+            {"credit_next_review_date": False}
+        )
+
+    def _review_on(self, partner, days):
+        partner.with_user(self.analyst).credit_next_review_date = self.today + timedelta(days)
+
+    def _periodic(self, partner=None):
+        return self.Assessment.search(
+            [("type", "=", "periodic"), ("partner_id", "=", (partner or self.customer).id)]
+        )
+
+    def test_due_customers_get_a_prefilled_review_for_their_salesperson(self):
+        self._review_on(self.customer, 10)
+        later = self.env["res.partner"].create({"name": "Reviewed later", "is_company": True})
+        self._review_on(later, 40)
+        self.assertEqual(self.Assessment._cron_review_scheduler(), 1)
+        review = self._periodic()
+        self.assertRecordValues(
+            review,
+            [
+                {
+                    "state": "draft",
+                    "user_id": self.salesperson.id,
+                    "requested_limit": 2500.0,
+                    "review_due_date": self.today + timedelta(10),
+                    "review_overdue": False,
+                }
+            ],
+        )
+        activity = review.activity_ids
+        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertEqual(activity.date_deadline, self.today + timedelta(10))
+        self.assertFalse(self._periodic(later))
+        # the salesperson finds it in Reviews Due
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.credit_assessment_review_action"
+        )
+        found = (
+            self.env["credit.assessment"]
+            .with_user(self.salesperson)
+            .search(literal_eval(action["domain"]))
+        )
+        self.assertEqual(found, review)
+        # running again creates nothing
+        self.assertEqual(self.Assessment._cron_review_scheduler(), 0)
+        self.assertEqual(len(self._periodic()), 1)
+
+    def test_overdue_reviews_are_flagged(self):
+        self._review_on(self.customer, -3)
+        self.Assessment._cron_review_scheduler()
+        review = self._periodic()
+        self.assertTrue(review.review_overdue)
+        self.assertEqual(
+            self.env["credit.assessment"].sudo().search([("review_overdue", "=", True)]), review
+        )
+
+    def test_a_killed_run_resumes_without_duplicates(self):
+        others = self.env["res.partner"].create(
+            [{"name": f"Due customer {i}", "is_company": True} for i in range(2)]
+        )
+        for partner in self.customer | others:
+            self._review_on(partner, 5)
+        cron = self.env.ref("credit_management.ir_cron_credit_review_scheduler")
+        cron, progress = cron._add_progress()
+        self.assertEqual(
+            self.Assessment.with_context(**cron.env.context)._cron_review_scheduler(2), 2
+        )
+        self.assertEqual((progress.done, progress.remaining), (2, 1))
+        self.assertEqual(self.Assessment._cron_review_scheduler(2), 1)
+        self.assertEqual(self.Assessment._cron_review_scheduler(2), 0)
+        for partner in self.customer | others:
+            self.assertEqual(len(self._periodic(partner)), 1)
+        # without a salesperson the review goes to the credit controller
+        self.assertEqual(self._periodic(others[0]).user_id, self.analyst)
