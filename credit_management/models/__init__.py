@@ -9,6 +9,7 @@ from . import credit_file
 from . import credit_release
 from . import credit_assessment
 from . import credit_event
+from . import credit_monitoring
 from . import res_company
 from . import res_config_settings
 from . import res_partner

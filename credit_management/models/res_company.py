@@ -86,6 +86,12 @@ class ResCompany(models.Model):
         help="The review scheduler prepares a periodic assessment this many days before the "
         "customer's review date.",
     )
+    credit_warning_signals = fields.Integer(
+        string="Early Warning Signals",
+        default=2,
+        help="A customer showing at least this many early-warning signals goes on the watch "
+        "list with an early-warning event.",
+    )
     credit_overdue_levels = fields.Char(
         string="Overdue Escalation Days",
         default="1,30,60,90",
@@ -113,6 +119,17 @@ class ResCompany(models.Model):
         help="Finance user who gets the activities of held orders and invoices. Empty: the "
         "first credit manager of the company.",
     )
+
+    @api.constrains("credit_warning_signals")
+    def _check_credit_warning_signals(self):
+        for company in self:
+            if company.credit_warning_signals < 1:
+                raise ValidationError(
+                    self.env._(
+                        "An early warning needs at least one signal (%(company)s).",
+                        company=company.name,
+                    )
+                )
 
     @api.constrains("credit_snapshot_keep_days", "credit_snapshot_keep_months")
     def _check_credit_snapshot_retention(self):

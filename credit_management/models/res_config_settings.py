@@ -50,6 +50,9 @@ class ResConfigSettings(models.TransientModel):
     credit_review_notice_days = fields.Integer(
         related="company_id.credit_review_notice_days", readonly=False
     )
+    credit_warning_signals = fields.Integer(
+        related="company_id.credit_warning_signals", readonly=False
+    )
     credit_overdue_levels = fields.Char(related="company_id.credit_overdue_levels", readonly=False)
     credit_overdue_hold_level = fields.Integer(
         related="company_id.credit_overdue_hold_level", readonly=False
@@ -73,6 +76,12 @@ class ResConfigSettings(models.TransientModel):
     def action_credit_run_review_scheduler(self):
         self.env["credit.assessment"].check_access("write")
         while self.env["credit.assessment"].sudo()._cron_review_scheduler():
+            pass
+        return True
+
+    def action_credit_run_early_warning(self):
+        self.env["credit.event"].check_access("write")
+        while self.env["credit.event"].sudo()._cron_early_warning():
             pass
         return True
 

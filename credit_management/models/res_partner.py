@@ -99,6 +99,11 @@ class ResPartner(models.Model):
         company_dependent=True,
         groups=CREDIT_READERS,
     )
+    credit_early_warning = fields.Text(
+        compute="_compute_credit_early_warning",
+        groups="credit_management.group_credit_analyst,credit_management.group_credit_auditor",
+        help="The signals of the customer's open early-warning event.",
+    )
     credit_assessment_count = fields.Integer(
         compute="_compute_credit_assessment_count", groups=CREDIT_READERS
     )
@@ -190,6 +195,24 @@ class ResPartner(models.Model):
         for partner in self:
             review_date = partner.commercial_partner_id.credit_next_review_date
             partner.credit_review_due = bool(review_date and review_date <= today)
+
+    @api.depends_context("company")
+    def _compute_credit_early_warning(self):
+        events = (
+            self.env["credit.event"]
+            .sudo()
+            .search(
+                [
+                    ("event_type", "=", "early_warning"),
+                    ("state", "!=", "resolved"),
+                    ("company_id", "=", self.env.company.id),
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                ]
+            )
+        )
+        text = {event.partner_id.id: event.description for event in events}
+        for partner in self:
+            partner.credit_early_warning = text.get(partner.commercial_partner_id.id, False)
 
     def _compute_credit_assessment_count(self):
         counts = dict(

@@ -12,3 +12,4 @@ from . import test_credit_file
 from . import test_exposure_snapshot
 from . import test_overdue_check
 from . import test_review_scheduler
+from . import test_early_warning
