@@ -18,7 +18,10 @@ date), so that 200,000 open items exist in seconds. The timings compare, for eve
   5. the daily exposure snapshot of every customer (one INSERT ... SELECT, run 3 times: the
      first inserts, the others update the same rows);
   6. one batch (200 customers) of the daily overdue check: events, escalation activities and
-     automatic holds are written per customer, so the cron time is this times the batches.
+     automatic holds are written per customer, so the cron time is this times the batches;
+  7. the early-warning indicators of every customer (one query per indicator);
+  8-9. the review scheduler: finding the customers due (two queries), then one batch of 100
+     periodic assessments.
 """
 
 import os
@@ -138,6 +141,25 @@ print(
     f"{'6. overdue check, one batch of ' + str(batch) + ' customers':<58} {overdue_time:8.3f} s"
     f" ({overdue_queries} queries; {len(work)} customers left for the next batches)"
 )
+signals, flagged = timed(
+    "7. early warning: the six indicators of every customer",
+    lambda: Event._early_warning_signals(company),
+    1,
+)
+partners.with_company(company).write({"credit_next_review_date": today})
+Assessment = env["credit.assessment"].sudo()
+due, to_review = timed(
+    "8. review scheduler: customers due for review",
+    lambda: Assessment._reviews_to_schedule(company),
+    1,
+)
+start = time.perf_counter()
+scheduled = Assessment._cron_review_scheduler(batch_size=100)
+print(
+    f"{'9. review scheduler, one batch of ' + str(scheduled) + ' assessments':<58}"
+    f" {time.perf_counter() - start:8.3f} s ({len(to_review) - scheduled} customers left)"
+)
+print(f"customers with early-warning signals: {len(flagged)}")
 print(f"customers: {len(exposure)}, over limit: {len(over)}, snapshot rows: {rows}")
 print(
     f"exposure service / plain SQL: {ours / plain:.2f}x; filter / plain SQL: {search / plain:.2f}x;"

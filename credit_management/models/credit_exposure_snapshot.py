@@ -27,7 +27,9 @@ class CreditExposureSnapshot(models.Model):
     _rec_name = "partner_id"
 
     date = fields.Date(required=True, readonly=True, index=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True
+    )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     receivable_not_due = fields.Monetary(readonly=True)

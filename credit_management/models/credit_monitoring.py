@@ -213,13 +213,15 @@ class CreditEventMonitoring(models.Model):
             self.env.execute_query_dict(
                 SQL(
                     """
+                    WITH past AS (
+                        SELECT DISTINCT ON (partner_id) partner_id, overdue
+                          FROM credit_exposure_snapshot
+                         WHERE company_id = %(company)s AND date <= %(month_ago)s
+                      ORDER BY partner_id, date DESC
+                    )
                     SELECT now_.partner_id, now_.overdue AS now, COALESCE(past.overdue, 0) AS past
                       FROM credit_exposure_snapshot now_
-                 LEFT JOIN LATERAL (
-                           SELECT overdue FROM credit_exposure_snapshot s
-                            WHERE s.partner_id = now_.partner_id AND s.company_id = now_.company_id
-                              AND s.date <= %(month_ago)s
-                         ORDER BY s.date DESC LIMIT 1) past ON TRUE
+                 LEFT JOIN past ON past.partner_id = now_.partner_id
                      WHERE now_.company_id = %(company)s
                        AND now_.date = (SELECT MAX(date) FROM credit_exposure_snapshot
                                          WHERE company_id = %(company)s)

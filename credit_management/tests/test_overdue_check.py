@@ -103,3 +103,23 @@ class TestOverdueCheck(CreditCommon):
         self.assertEqual(len(self._events()), 1)
         self.assertEqual(self._events(other).amount, 120.0)
         self.assertEqual(self._events(other).overdue_days, 15)
+
+    def test_finding_the_work_costs_the_same_queries_for_1_and_20_customers(self):
+        def measure():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            to_update, _to_close, _events = self.Event._overdue_work(self.company)
+            return len(to_update), self.env.cr.sql_log_count - before
+
+        self._invoice(self.customer, 100.0, days_ago=40, due_in=30)
+        measure()
+        small = measure()
+        late = self.env["res.partner"].create(
+            [{"name": f"Late payer {i}", "is_company": True} for i in range(19)]
+        )
+        for partner in late:
+            self._invoice(partner, 10.0, days_ago=40, due_in=30)
+        big = measure()
+        self.assertEqual((small[0], big[0]), (1, 20))
+        self.assertEqual(big[1], small[1])
