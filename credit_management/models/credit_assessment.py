@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .credit_cron import run_in_batches
+
 ASSESSMENT_TYPES = [
     ("new", "New Customer"),
     ("periodic", "Periodic Review"),
@@ -683,23 +685,14 @@ class CreditAssessmentReview(models.Model):
 
     @api.model
     def _cron_review_scheduler(self, batch_size=100):
-        """Daily cron, one batch per call; a customer with an open assessment is not work any
-        more, so the cron is idempotent and resumes after a kill."""
-        companies = (
-            self.env["res.company"]
-            .sudo()
-            .search([("credit_control_enabled", "=", True)], order="id")
-        )
-        done = remaining = 0
-        for company in companies:
-            partners = self._reviews_to_schedule(company)
-            batch = partners[: max(batch_size - done, 0)]
-            for partner in batch:
+        """Daily cron: a customer with an open assessment is not work any more, so the cron is
+        idempotent and resumes after a kill (see credit_cron.run_in_batches)."""
+
+        def process(company, partners):
+            for partner in partners:
                 self._schedule_review(partner, company)
-            done += len(batch)
-            remaining += len(partners) - len(batch)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        return done
+
+        return run_in_batches(self.env, self._reviews_to_schedule, process, batch_size)
 
     @api.model
     def _schedule_review(self, partner, company):

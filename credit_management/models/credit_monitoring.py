@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, plaintext2html
 
+from .credit_cron import run_in_batches
+
 
 class CreditEventMonitoring(models.Model):
     """The monitoring crons that write credit events (P3.3, P4.2.3):
@@ -69,30 +71,23 @@ class CreditEventMonitoring(models.Model):
 
     @api.model
     def _cron_overdue_check(self, batch_size=200):
-        """Daily cron, one batch per call (Odoo's cron runner commits between calls and calls
-        again while work remains): idempotent, since a customer whose event is up to date is
-        not work any more."""
-        companies = (
-            self.env["res.company"]
-            .sudo()
-            .search([("credit_control_enabled", "=", True)], order="id")
-        )
-        done = remaining = 0
-        for company in companies:
+        """Daily cron: a customer whose event is up to date is not work any more, so the
+        check is idempotent and resumes after a kill (see credit_cron.run_in_batches)."""
+
+        def work(company):
             to_update, to_close, by_partner = self._overdue_work(company)
-            budget = batch_size - done
-            if budget <= 0:
-                remaining += len(to_update) + len(to_close)
-                continue
-            batch_update = to_update[:budget]
-            batch_close = to_close[: max(budget - len(batch_update), 0)]
-            for row in batch_update:
-                self._overdue_update(company, row, by_partner.get(row["partner_id"]))
-            batch_close._overdue_close()
-            done += len(batch_update) + len(batch_close)
-            remaining += len(to_update) - len(batch_update) + len(to_close) - len(batch_close)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        return done
+            return [("update", row, by_partner.get(row["partner_id"])) for row in to_update] + [
+                ("close", event, None) for event in to_close
+            ]
+
+        def process(company, items):
+            for kind, item, event in items:
+                if kind == "update":
+                    self._overdue_update(company, item, event)
+                else:
+                    item._overdue_close()
+
+        return run_in_batches(self.env, work, process, batch_size)
 
     @api.model
     def _overdue_update(self, company, row, event):
@@ -150,14 +145,20 @@ class CreditEventMonitoring(models.Model):
             event.sudo().message_post(body=self.env._("Customer placed on hold automatically."))
 
     def _overdue_escalate(self, level):
+        self._ask_sales_and_finance(
+            self.env._("Overdue level %(level)s: agree the response", level=level), self.name
+        )
+
+    def _ask_sales_and_finance(self, summary, note):
+        """An activity for the customer's salesperson and one for the credit controller."""
         self.ensure_one()
         finance = self.company_id._credit_controller()
         for user in (self.user_id | finance).filtered("active"):
             self.sudo().activity_schedule(
                 "credit_management.mail_activity_type_credit_event",
                 user_id=user.id,
-                summary=self.env._("Overdue level %(level)s: agree the response", level=level),
-                note=plaintext2html(self.name),
+                summary=summary,
+                note=plaintext2html(note),
             )
 
     def _overdue_close(self):
@@ -339,24 +340,14 @@ class CreditEventMonitoring(models.Model):
 
     @api.model
     def _cron_early_warning(self, batch_size=100):
-        """Weekly cron, one batch per call. A customer whose open early-warning event already
-        lists the same signals is not work, so the cron is idempotent and resumes after a
-        kill."""
-        companies = (
-            self.env["res.company"]
-            .sudo()
-            .search([("credit_control_enabled", "=", True)], order="id")
-        )
-        done = remaining = 0
-        for company in companies:
-            work = self._early_warning_work(company)
-            batch = work[: max(batch_size - done, 0)]
-            for partner_id, lines in batch:
+        """Weekly cron: a customer whose open early-warning event already lists the same
+        signals is not work, so the cron is idempotent and resumes after a kill."""
+
+        def process(company, items):
+            for partner_id, lines in items:
                 self._early_warning_raise(company, partner_id, lines)
-            done += len(batch)
-            remaining += len(work) - len(batch)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        return done
+
+        return run_in_batches(self.env, self._early_warning_work, process, batch_size)
 
     @api.model
     def _early_warning_work(self, company):
@@ -415,13 +406,9 @@ class CreditEventMonitoring(models.Model):
                     }
                 )
             )
-            for user in (event.user_id | company._credit_controller()).filtered("active"):
-                event.activity_schedule(
-                    "credit_management.mail_activity_type_credit_event",
-                    user_id=user.id,
-                    summary=self.env._("Early warning: agree a response strategy"),
-                    note=plaintext2html(description),
-                )
+            event._ask_sales_and_finance(
+                self.env._("Early warning: agree a response strategy"), description
+            )
         if partner.credit_status in (False, "not_assessed", "approved"):
             partner.with_context(credit_change_reason=summary).write({"credit_status": "watch"})
         return event

@@ -141,3 +141,17 @@ class CreditCommon(AccountTestInvoicingCommon):
         return self.env["credit.exposure"]._get_exposure(partner, company or self.company)[
             partner.commercial_partner_id.id
         ]
+
+
+class CreditCronCommon(CreditCommon):
+    """For the crons: they run as the superuser over every company with credit control on,
+    here only the test's; the customer has a salesperson and finance a credit controller."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.company"].search([("id", "!=", cls.company.id)]).write(
+            {"credit_control_enabled": False}
+        )
+        cls.company.credit_controller_id = cls.analyst
+        cls.customer.user_id = cls.salesperson

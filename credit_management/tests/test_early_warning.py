@@ -4,20 +4,17 @@ from datetime import timedelta
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common import CreditCommon
+from .common import CreditCronCommon
 
 
 @tagged("post_install", "-at_install")
-class TestEarlyWarning(CreditCommon):
+class TestEarlyWarning(CreditCronCommon):
     """The early warning (P3.3.1, P3.3.3): indicators per customer, the watch list, an event
     asking for a response strategy; idempotent and resumable."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.company"].search([("id", "!=", cls.company.id)]).write(
-            {"credit_control_enabled": False}
-        )
         cls.company.write(
             {
                 "credit_controller_id": cls.analyst.id,
@@ -25,7 +22,6 @@ class TestEarlyWarning(CreditCommon):
                 "credit_warning_threshold": 80.0,
             }
         )
-        cls.customer.user_id = cls.salesperson
         cls.customer.with_user(cls.analyst).credit_status = "approved"
         # the cron runs as the superuser (OdooBot)
         cls.Event = cls.env["credit.event"].sudo()

@@ -4,11 +4,11 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common import CreditCommon
+from .common import CreditCronCommon
 
 
 @tagged("post_install", "-at_install")
-class TestExposureSnapshot(CreditCommon):
+class TestExposureSnapshot(CreditCronCommon):
     """The daily exposure snapshot cron (P5.1.2): one row per customer and company, one
     statement per company, idempotent, resumable, with retention."""
 
@@ -17,10 +17,6 @@ class TestExposureSnapshot(CreditCommon):
         super().setUpClass()
         # the cron runs as the superuser (OdooBot)
         cls.Snapshot = cls.env["credit.exposure.snapshot"].sudo()
-        # only this test's companies take part
-        cls.env["res.company"].search([("id", "!=", cls.company.id)]).write(
-            {"credit_control_enabled": False}
-        )
         cls.company.credit_snapshot_date = False
 
     def _rows(self, company=None):

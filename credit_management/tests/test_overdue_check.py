@@ -1,19 +1,16 @@
 from odoo.tests import tagged
 
-from .common import CreditCommon
+from .common import CreditCronCommon
 
 
 @tagged("post_install", "-at_install")
-class TestOverdueCheck(CreditCommon):
+class TestOverdueCheck(CreditCronCommon):
     """The daily overdue check (P3.3, P4.2.3): one event per customer, escalation levels with
     activities, automatic hold and its lifting, idempotent and resumable."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.company"].search([("id", "!=", cls.company.id)]).write(
-            {"credit_control_enabled": False}
-        )
         cls.company.write(
             {
                 "credit_controller_id": cls.analyst.id,
@@ -21,7 +18,6 @@ class TestOverdueCheck(CreditCommon):
                 "credit_overdue_hold_level": 3,
             }
         )
-        cls.customer.user_id = cls.salesperson
         # the cron runs as the superuser (OdooBot)
         cls.Event = cls.env["credit.event"].sudo()
 

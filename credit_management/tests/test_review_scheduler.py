@@ -3,22 +3,18 @@ from datetime import timedelta
 
 from odoo.tests import tagged
 
-from .common import CreditCommon
+from .common import CreditCronCommon
 
 
 @tagged("post_install", "-at_install")
-class TestReviewScheduler(CreditCommon):
+class TestReviewScheduler(CreditCronCommon):
     """The review scheduler (P3.1.2, P4.2.1): a periodic assessment, prefilled, for the
     salesperson of every customer whose review falls within the notice."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.company"].search([("id", "!=", cls.company.id)]).write(
-            {"credit_control_enabled": False}
-        )
         cls.company.write({"credit_review_notice_days": 14, "credit_controller_id": cls.analyst})
-        cls.customer.user_id = cls.salesperson
         # the cron runs as the superuser (OdooBot)
         cls.Assessment = cls.env["credit.assessment"].sudo()
         cls.env["res.partner"].sudo().search([]).with_company(cls.company).write(
