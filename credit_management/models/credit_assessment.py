@@ -212,6 +212,10 @@ class CreditAssessment(models.Model):
 
     def write(self, vals):
         if not self.env.su:
+            if any(state == "approved" for state in self.mapped("state")):
+                raise UserError(
+                    self.env._("An approved credit assessment is kept as it was approved.")
+                )
             if set(vals) & WORKFLOW_FIELDS:
                 raise AccessError(
                     self.env._("The state of a credit assessment changes through its actions.")
@@ -228,6 +232,11 @@ class CreditAssessment(models.Model):
         if "scorecard_id" in vals:
             self._sync_lines()
         return res
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_except_approved(self):
+        if not self.env.su and any(state == "approved" for state in self.mapped("state")):
+            raise UserError(self.env._("An approved credit assessment is kept as it was approved."))
 
     def _sync_lines(self):
         """One line per criterion of the scorecard; the payment record is proposed."""

@@ -137,6 +137,12 @@ class TestCreditAssessment(CreditCommon):
         self.assertIn("20,000.00", message.body)
         todo = assessment.activity_ids.filtered(lambda a: a.user_id == self.salesperson)
         self.assertIn("inform the customer", todo.summary)
+        # the approval is kept as it was
+        for user in (self.analyst, self.manager):
+            with self.assertRaises(UserError):
+                assessment.with_user(user).write({"approved_limit": 90000.0})
+            with self.assertRaises(UserError):
+                assessment.with_user(user).unlink()
         self.assertFalse(
             assessment.activity_ids.filtered(lambda a: a.activity_type_id == self.assessment_type)
         )
