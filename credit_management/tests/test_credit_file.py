@@ -2,7 +2,7 @@ import base64
 
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import CreditCommon
 
@@ -292,3 +292,26 @@ class TestCreditFile(CreditCommon):
         except AccessError:
             return False
         return bool(found)
+
+    def test_each_role_opens_the_screens_of_its_menus(self):
+        """The forms behind each role's menus load for that role (every field the view reads
+        is readable), not only for the administrator."""
+        self.customer.user_id = self.salesperson
+        order = self._order(self.customer, 9000.0, confirm=False)
+        order.user_id = self.salesperson
+        order.with_user(self.salesperson).action_confirm()
+        self.assertEqual(order.credit_hold_state, "held")
+        invoice = self._invoice(self.customer, 10.0, post=False)
+        assessment = self._draft_assessment()
+        file = self.env["credit.file"]._for_partner(self.customer, self.company)
+        screens = {
+            self.salesperson: (order, self.customer, assessment),
+            self.analyst: (order, self.customer, assessment, file, invoice),
+            self.auditor: (order, self.customer, assessment, file, invoice),
+        }
+        for user, records in screens.items():
+            for record in records:
+                with self.subTest(user=user.login, model=record._name):
+                    Form(record.with_user(user))
+        with self.assertRaises(AccessError):
+            Form(file.with_user(self.salesperson))
