@@ -192,12 +192,28 @@ class CreditFile(models.Model):
     @api.model
     def _for_partner(self, partner, company):
         """The credit file of the commercial partner in the company, created when first needed."""
-        partner = partner.commercial_partner_id
+        commercial = partner.commercial_partner_id
+        return self._for_partners(commercial, company)[commercial.id]
+
+    @api.model
+    def _for_partners(self, partners, company):
+        """``{commercial_partner_id: credit.file}`` for ``partners`` in ``company``: one search,
+        and one create for the files still missing."""
+        commercial = partners.commercial_partner_id
         File = self.sudo()
-        file = File.search(
-            [("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1
-        )
-        return file or File.create({"partner_id": partner.id, "company_id": company.id})
+        files = {
+            file.partner_id.id: file
+            for file in File.search(
+                [("partner_id", "in", commercial.ids), ("company_id", "=", company.id)]
+            )
+        }
+        missing = [pid for pid in commercial.ids if pid not in files]
+        if missing:
+            created = File.create(
+                [{"partner_id": pid, "company_id": company.id} for pid in missing]
+            )
+            files.update({file.partner_id.id: file for file in created})
+        return files
 
 
 class CreditFileMonth(models.Model):

@@ -101,21 +101,11 @@ class CreditEventMonitoring(models.Model):
             days=days,
         )
         if not event:
-            event = (
-                self.sudo()
-                .with_context(credit_event_no_activity=True)
-                .create(
-                    {
-                        "name": summary,
-                        "partner_id": partner.id,
-                        "company_id": company.id,
-                        "event_type": "overdue",
-                        "severity": "medium",
-                        "amount": amount,
-                        "overdue_days": days,
-                        "escalation_level": 0,
-                    }
-                )
+            event = self._open_monitoring_event(
+                company,
+                partner,
+                "overdue",
+                {"name": summary, "amount": amount, "overdue_days": days, "escalation_level": 0},
             )
         previous = event.escalation_level
         event.sudo().write(
@@ -143,6 +133,18 @@ class CreditEventMonitoring(models.Model):
             )
             event.sudo().auto_hold = True
             event.sudo().message_post(body=self.env._("Customer placed on hold automatically."))
+
+    @api.model
+    def _open_monitoring_event(self, company, partner, event_type, vals):
+        """An event opened by a cron: its activities are scheduled by the cron itself."""
+        return (
+            self.sudo()
+            .with_context(credit_event_no_activity=True)
+            .create(
+                {"partner_id": partner.id, "company_id": company.id, "event_type": event_type}
+                | vals
+            )
+        )
 
     def _overdue_escalate(self, level):
         self._ask_sales_and_finance(
@@ -390,21 +392,15 @@ class CreditEventMonitoring(models.Model):
         if event:
             event.write({"name": summary, "description": description})
         else:
-            event = (
-                self.sudo()
-                .with_context(credit_event_no_activity=True)
-                .create(
-                    {
-                        "name": summary,
-                        "partner_id": partner.id,
-                        "company_id": company.id,
-                        "event_type": "early_warning",
-                        "severity": "high"
-                        if len(lines) > company.credit_warning_signals
-                        else "medium",
-                        "description": description,
-                    }
-                )
+            event = self._open_monitoring_event(
+                company,
+                partner,
+                "early_warning",
+                {
+                    "name": summary,
+                    "severity": "high" if len(lines) > company.credit_warning_signals else "medium",
+                    "description": description,
+                },
             )
             event._ask_sales_and_finance(
                 self.env._("Early warning: agree a response strategy"), description

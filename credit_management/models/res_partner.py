@@ -314,8 +314,10 @@ class ResPartner(models.Model):
 
     def _credit_record_history(self, before, after):
         company = self.env.company
+        changed = self.filtered(lambda p: before[p.id] != after[p.id])
+        files = self.env["credit.file"]._for_partners(changed, company)
         rows = []
-        for partner in self:
+        for partner in changed:
             for fname, new in after[partner.id].items():
                 old = before[partner.id][fname]
                 if old == new:
@@ -324,7 +326,7 @@ class ResPartner(models.Model):
                     {
                         "partner_id": partner.id,
                         "company_id": company.id,
-                        "file_id": self.env["credit.file"]._for_partner(partner, company).id,
+                        "file_id": files[partner.commercial_partner_id.id].id,
                         "kind": HISTORY_FIELDS[fname],
                         "old_value": old,
                         "new_value": new,
