@@ -30,6 +30,9 @@ class AccountMove(models.Model):
     def _credit_company(self):
         return self.company_id
 
+    def _credit_is_pending(self):
+        return self.state == "draft"
+
     def _credit_amount(self):
         """The new credit of the invoice: its lines that do not invoice a confirmed sale order
         (those were checked, or released, when the order was confirmed), in company

@@ -1,8 +1,10 @@
 from markupsafe import Markup
 
-from odoo import fields, models
-from odoo.exceptions import AccessError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import plaintext2html
+
+from .res_partner import CREDIT_READERS, HOLD_STATUSES
 
 CREDIT_HOLD_STATES = [
     ("held", "On Credit Hold"),
@@ -15,8 +17,13 @@ CREDIT_HOLD_FIELDS = {
     "credit_hold_message",
     "credit_hold_rules",
     "credit_hold_date",
+    "credit_hold_manual",
     "credit_released_amount",
 }
+# Cursor cache key: ids of the documents a salesperson resubmitted to finance with a reason in
+# this transaction (a context key could be forged over RPC; the cursor cache cannot).
+RESUBMITTED = "credit_management.resubmitted_documents"
+INTERNAL = "base.group_user"
 
 
 class CreditControlledDocument(models.AbstractModel):
@@ -24,10 +31,12 @@ class CreditControlledDocument(models.AbstractModel):
 
     :meth:`_credit_process` decides on every document before it is confirmed or posted:
     documents that pass go on (:meth:`_credit_proceed`), blocked ones stay as they are, marked
-    held, with the explanation, and finance gets an activity. Finance releases (the document
-    then goes on) or rejects them through ``credit.release.wizard``; every release and
-    rejection is kept as a ``credit.release``. A release covers the amount released: a
-    document raised above it is decided again.
+    held, with the explanation, and finance gets an activity. Finance may also hold a document
+    by hand (:meth:`_credit_hold_manual`). Finance releases (a pending document then goes on)
+    or rejects held documents through ``credit.release.wizard``; every release and rejection is
+    kept as a ``credit.release``. A release covers the customer, the company and the amount
+    released, and only until the customer is put on hold again; a rejected document goes back
+    to finance only when the salesperson resubmits it with a reason.
 
     Concrete models implement the ``_credit_*`` hooks below.
     """
@@ -43,25 +52,63 @@ class CreditControlledDocument(models.AbstractModel):
         index=True,
         tracking=True,
     )
+    # the explanation is internal: the customer (portal) never reads limits and exposures
     credit_hold_message = fields.Text(
-        string="Credit Check",
+        string="Credit Check When Held",
         copy=False,
         readonly=True,
-        help="Why the credit check held this document: the rules that fired and the figures.",
+        groups=INTERNAL,
+        help="Why the credit check held this document, with the figures of that moment.",
     )
     credit_hold_rules = fields.Char(
-        string="Credit Rules Fired",
+        string="Credit Rule Codes",
         copy=False,
         readonly=True,
+        groups=INTERNAL,
         help="Codes of the credit rules that fired when the document was held (blocking rules "
         "and warnings).",
     )
-    credit_hold_date = fields.Datetime(string="Held On", copy=False, readonly=True)
+    credit_hold_rule_names = fields.Char(
+        string="Credit Rules Fired", compute="_compute_credit_hold_rule_names", groups=INTERNAL
+    )
+    credit_hold_date = fields.Datetime(
+        string="Held On",
+        copy=False,
+        readonly=True,
+        groups=INTERNAL,
+        help="When the document was first held; asking again does not move it.",
+    )
+    credit_hold_manual = fields.Boolean(
+        string="Held by Finance",
+        copy=False,
+        readonly=True,
+        groups=INTERNAL,
+        help="Finance put this document on hold by hand; it waits for a release even when the "
+        "credit check passes.",
+    )
     credit_released_amount = fields.Float(
         string="Released Amount",
         copy=False,
         readonly=True,
+        groups=INTERNAL,
         help="Amount (company currency) that finance released; a higher amount is checked again.",
+    )
+    credit_hold_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_credit_hold_figures", groups=CREDIT_READERS
+    )
+    credit_hold_exposure = fields.Monetary(
+        string="Customer Exposure",
+        currency_field="credit_hold_currency_id",
+        compute="_compute_credit_hold_figures",
+        groups=CREDIT_READERS,
+        help="The customer's exposure now, without this document.",
+    )
+    credit_hold_excess = fields.Monetary(
+        string="Excess over Limit",
+        currency_field="credit_hold_currency_id",
+        compute="_compute_credit_hold_figures",
+        groups=CREDIT_READERS,
+        help="How far the exposure with this document goes beyond the limit now.",
     )
 
     # ------------------------------------------------------------------------------------------
@@ -73,6 +120,10 @@ class CreditControlledDocument(models.AbstractModel):
     def _credit_is_controlled(self):
         """True when this document goes through the credit decision."""
         return self._credit_company().sudo().credit_control_enabled
+
+    def _credit_is_pending(self):
+        """True while the document waits for its confirmation or posting."""
+        raise NotImplementedError()
 
     def _credit_partner(self):
         raise NotImplementedError()
@@ -100,6 +151,38 @@ class CreditControlledDocument(models.AbstractModel):
         raise NotImplementedError()
 
     # ------------------------------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------------------------------
+    @api.depends("credit_hold_rules")
+    def _compute_credit_hold_rule_names(self):
+        Decision = self.env["credit.decision"]
+        for document in self:
+            rules = document.sudo().credit_hold_rules
+            if document.sudo().credit_hold_manual:
+                rules = ",".join(filter(None, ["manual", rules]))
+            document.credit_hold_rule_names = Decision._rule_names(rules)
+
+    def _compute_credit_hold_figures(self):
+        """Live figures of the held documents for the hold queue: one exposure query per
+        company, not one decision per document."""
+        Exposure = self.env["credit.exposure"]
+        for document in self:
+            document.credit_hold_currency_id = document._credit_company().currency_id
+            document.credit_hold_exposure = document.credit_hold_excess = 0.0
+        held = self.filtered(lambda d: d.credit_hold_state == "held")
+        for company in {document._credit_company() for document in held}:
+            documents = held.filtered(lambda d, c=company: d._credit_company() == c)
+            partners = self.env["res.partner"].union(*(d._credit_partner() for d in documents))
+            exposures = Exposure.sudo()._get_exposure(partners, company)
+            for document in documents:
+                exposure = exposures[document._credit_partner().commercial_partner_id.id]
+                projected, excess = self.env["credit.decision"]._projection(
+                    exposure, document._credit_amount(), document._credit_counted()
+                )
+                document.credit_hold_exposure = projected - document._credit_amount()
+                document.credit_hold_excess = excess
+
+    # ------------------------------------------------------------------------------------------
     # Protection
     # ------------------------------------------------------------------------------------------
     def _check_credit_hold_write(self, vals):
@@ -114,24 +197,67 @@ class CreditControlledDocument(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
     # Decision
     # ------------------------------------------------------------------------------------------
-    def _credit_decide(self):
-        """The credit decision for this document as it stands (see credit.decision)."""
+    def _credit_decide(self, amount=None, counted=None):
+        """The credit decision for this document as it stands (see credit.decision), or for
+        ``amount`` of it (an increase of a confirmed order)."""
         self.ensure_one()
         return self.env["credit.decision"]._decide(
             self._credit_partner(),
-            self._credit_amount(),
+            self._credit_amount() if amount is None else amount,
             self._credit_company(),
             document=self,
-            counted=self._credit_counted(),
+            counted=self._credit_counted() if counted is None else counted,
+        )
+
+    def _credit_last_release(self):
+        self.ensure_one()
+        return (
+            self.env["credit.release"]
+            .sudo()
+            .search(
+                [(self._credit_release_field, "=", self.id), ("answer", "=", "release")],
+                order="date desc, id desc",
+                limit=1,
+            )
         )
 
     def _credit_release_covers(self):
+        """A release covers the document while it asks for no more than the amount released,
+        for the same customer and company, and the customer was not put on hold since (it was
+        not on hold when finance released)."""
         self.ensure_one()
-        currency = self._credit_company().currency_id
-        return (
-            self.credit_hold_state == "released"
-            and currency.compare_amounts(self._credit_amount(), self.credit_released_amount) <= 0
+        if self.credit_hold_state != "released":
+            return False
+        release = self._credit_last_release()
+        company = self._credit_company()
+        partner = self._credit_partner().commercial_partner_id
+        if not release or release.partner_id != partner or release.company_id != company:
+            return False
+        if company.currency_id.compare_amounts(self._credit_amount(), release.amount) > 0:
+            return False
+        # a hold placed on the customer since the release (it was not on hold then)
+        newer_hold = partner.with_company(company).sudo().credit_status in HOLD_STATUSES and (
+            "status" not in (release.rule_codes or "").split(",")
         )
+        return not newer_hold
+
+    def _credit_check_resubmission(self):
+        """A document finance rejected goes back to finance only through a resubmission with a
+        business reason (the superuser's flows, such as the portal, hold it again)."""
+        if self.env.su:
+            return
+        resubmitted = self.env.cr.cache.get(RESUBMITTED, {})
+        rejected = self.filtered(
+            lambda d: d.credit_hold_state == "rejected" and d.id not in resubmitted
+        )
+        if rejected:
+            raise UserError(
+                self.env._(
+                    "Finance rejected %(documents)s. Use Resubmit to Finance and give the "
+                    "business reason to ask again.",
+                    documents=", ".join(rejected.mapped("display_name")),
+                )
+            )
 
     def _credit_process(self):
         """Decide on each document, in order; go on with those that pass, hold the others.
@@ -141,9 +267,10 @@ class CreditControlledDocument(models.AbstractModel):
         in this transaction or in any other.
 
         :return: what :meth:`_credit_proceed` returned, or a notification when some documents
-            were held.
+            were held or confirmed with a warning.
         """
         controlled = self.filtered(lambda d: d._credit_is_controlled())
+        controlled._credit_check_resubmission()
         partners = self.env["res.partner"]
         for document in controlled:
             partners |= document._credit_partner()
@@ -153,46 +280,82 @@ class CreditControlledDocument(models.AbstractModel):
         if uncontrolled:
             result = uncontrolled._credit_proceed()
         held = self.browse()
+        warned = []
         for document in controlled:
+            sudo_doc = document.sudo()
             decision = None
+            if sudo_doc.credit_hold_manual and document.credit_hold_state == "held":
+                held |= document  # finance holds it by hand: only a release lets it go
+                continue
             if not document._credit_exempt() and not document._credit_release_covers():
                 decision = document._credit_decide()
             if decision and decision["level"] == "block":
                 document._credit_hold(decision)
                 held |= document
                 continue
-            was_held = document.credit_hold_state == "held"
+            was_held = document.credit_hold_state in ("held", "rejected")
             result = document._credit_proceed()
             if was_held:
                 document._credit_clear_hold()
             if decision and decision["level"] == "warn":
-                document.sudo().message_post(body=plaintext2html(decision["message"]))
+                sudo_doc.message_post(body=plaintext2html(decision["message"]))
+                warned.append(document)
         if held:
             return held._credit_hold_notification()
+        if warned:
+            return self._credit_notification(
+                self.env._("Confirmed with a credit warning"),
+                "\n\n".join(
+                    self.env._(
+                        "%(document)s: %(rules)s",
+                        document=document.display_name,
+                        rules=self.env["credit.decision"]._rule_names(
+                            ",".join(r["code"] for r in decision["rules"])
+                        ),
+                    )
+                    for document in warned
+                ),
+                "warning",
+            )
         return result
 
     def _credit_hold(self, decision):
+        """Hold the document for finance with the decision's explanation. The first hold
+        date stays; finance gets one activity per hold, with the salesperson's reason when
+        the document was resubmitted."""
         self.ensure_one()
+        note = self.env.cr.cache.get(RESUBMITTED, {}).get(self.id)
+        sudo_doc = self.sudo()
         already_held = self.credit_hold_state == "held"
-        self.sudo().write(
-            {
-                "credit_hold_state": "held",
-                "credit_hold_message": decision["message"],
-                "credit_hold_rules": ",".join(rule["code"] for rule in decision["rules"]),
-                "credit_hold_date": fields.Datetime.now(),
-            }
-        )
-        self.sudo().message_post(body=plaintext2html(decision["message"]))
+        vals = {
+            "credit_hold_state": "held",
+            "credit_hold_message": decision["message"],
+            "credit_hold_rules": ",".join(rule["code"] for rule in decision["rules"]),
+        }
+        if not already_held or not sudo_doc.credit_hold_date:
+            vals["credit_hold_date"] = fields.Datetime.now()
+        sudo_doc.write(vals)
+        sudo_doc.message_post(body=plaintext2html(decision["message"]))
+        body = decision["message"] if not note else f"{note}\n\n{decision['message']}"
         if not already_held:
-            controller = self._credit_company()._credit_controller()
-            self.sudo().activity_schedule(
-                "credit_management.mail_activity_type_credit_hold",
-                user_id=controller.id or self.env.uid,
-                summary=self.env._(
+            self._credit_ask_finance(
+                self.env._(
                     "Credit hold: release or reject %(document)s", document=self.display_name
                 ),
-                note=plaintext2html(decision["message"]),
+                body,
             )
+
+    def _credit_ask_finance(self, summary, note, user=None):
+        """An activity of the credit hold type for the company's credit controller (or
+        ``user``); finance's release or rejection closes it."""
+        self.ensure_one()
+        user = user or self._credit_company()._credit_controller()
+        self.sudo().activity_schedule(
+            "credit_management.mail_activity_type_credit_hold",
+            user_id=user.id or self.env.uid,
+            summary=summary,
+            note=plaintext2html(note),
+        )
 
     def _credit_clear_hold(self):
         """A held document passed the check on its own (the customer paid, the amount went
@@ -206,26 +369,86 @@ class CreditControlledDocument(models.AbstractModel):
         activity_type = self.env.ref("credit_management.mail_activity_type_credit_hold")
         return self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
 
-    def _credit_hold_notification(self):
-        message = "\n\n".join(
-            self.env._(
-                "%(document)s was not confirmed: it waits for finance.\n%(explanation)s",
-                document=doc.display_name,
-                explanation=doc.credit_hold_message,
-            )
-            for doc in self
-        )
+    @api.model
+    def _credit_notification(self, title, message, kind="info", sticky=False):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Credit hold"),
+                "title": title,
                 "message": message,
-                "type": "warning",
-                "sticky": True,
+                "type": kind,
+                "sticky": sticky,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _credit_hold_notification(self):
+        message = "\n\n".join(
+            self.env._(
+                "%(document)s waits for finance.\n%(explanation)s",
+                document=doc.display_name,
+                explanation=doc.sudo().credit_hold_message,
+            )
+            for doc in self
+        )
+        return self._credit_notification(self.env._("Credit hold"), message, "warning", True)
+
+    # ------------------------------------------------------------------------------------------
+    # Finance's hold by hand, the salesperson's resubmission (credit.reason.wizard)
+    # ------------------------------------------------------------------------------------------
+    def _credit_hold_manual(self, reason):
+        """Finance holds one document by hand, with a reason: a pending document cannot be
+        confirmed or posted, a confirmed order cannot be invoiced, until finance releases it."""
+        self.ensure_one()
+        if self.credit_hold_state == "held":
+            raise UserError(
+                self.env._("%(document)s is already on credit hold.", document=self.display_name)
+            )
+        message = self.env._("Held by %(user)s: %(reason)s", user=self.env.user.name, reason=reason)
+        self.sudo().write(
+            {
+                "credit_hold_state": "held",
+                "credit_hold_manual": True,
+                "credit_hold_message": message,
+                "credit_hold_rules": False,
+                "credit_hold_date": fields.Datetime.now(),
+            }
+        )
+        self.sudo().message_post(body=plaintext2html(message))
+        salesperson = self._credit_salesperson()
+        if salesperson:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=salesperson.id,
+                summary=self.env._("Finance put %(document)s on credit hold", document=self.name),
+                note=plaintext2html(reason),
+            )
+        return self._credit_notification(
+            self.env._("Credit hold"),
+            self.env._("%(document)s is on credit hold.", document=self.display_name),
+        )
+
+    def _credit_resubmit(self, reason):
+        """The salesperson sends a rejected document back to finance with a business reason:
+        it goes through the credit check again, and finance gets the reason."""
+        self.ensure_one()
+        if self.credit_hold_state != "rejected":
+            raise UserError(
+                self.env._("%(document)s was not rejected by finance.", document=self.display_name)
+            )
+        note = self.env._(
+            "Resubmitted to finance by %(user)s: %(reason)s",
+            user=self.env.user.name,
+            reason=reason,
+        )
+        self.sudo().message_post(body=plaintext2html(note))
+        resubmitted = self.env.cr.cache.setdefault(RESUBMITTED, {})
+        resubmitted[self.id] = note
+        try:
+            return self._credit_process()
+        finally:
+            resubmitted.pop(self.id, None)
 
     # ------------------------------------------------------------------------------------------
     # Finance's answer (called by credit.release.wizard, after its checks)
@@ -233,7 +456,11 @@ class CreditControlledDocument(models.AbstractModel):
     def _credit_release(self, release):
         self.ensure_one()
         self.sudo().write(
-            {"credit_hold_state": "released", "credit_released_amount": release.amount}
+            {
+                "credit_hold_state": "released",
+                "credit_hold_manual": False,
+                "credit_released_amount": release.amount,
+            }
         )
         self.sudo().message_post(
             body=Markup("%s<br/>%s")
@@ -249,7 +476,10 @@ class CreditControlledDocument(models.AbstractModel):
         self._credit_finance_activities().action_feedback(
             feedback=self.env._("Released: %(reason)s", reason=release.reason)
         )
-        return self.sudo()._credit_process()
+        if self._credit_is_pending() and not release.manual_hold:
+            # the salesperson asked to confirm: the release confirms
+            return self.sudo()._credit_process()
+        return True
 
     def _credit_reject(self, release):
         self.ensure_one()
@@ -293,4 +523,21 @@ class CreditControlledDocument(models.AbstractModel):
             f"default_{self._credit_release_field}": self.id,
             "default_answer": answer,
         }
+        return action
+
+    def action_credit_hold_manual(self):
+        return self._credit_reason_wizard_action("hold")
+
+    def action_credit_resubmit(self):
+        return self._credit_reason_wizard_action("resubmit")
+
+    def _credit_reason_wizard_action(self, mode):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.credit_reason_wizard_action"
+        )
+        action["name"] = dict(
+            self.env["credit.reason.wizard"]._fields["mode"]._description_selection(self.env)
+        )[mode]
+        action["context"] = {f"default_{self._credit_release_field}": self.id, "default_mode": mode}
         return action

@@ -36,9 +36,39 @@ class CreditDecision(models.AbstractModel):
             "new_customer",
             "review_overdue",
             "overdue",
+            "no_limit",
             "over_limit",
             "utilization",
         ]
+
+    @api.model
+    def _rule_labels(self):
+        """Readable name of each rule code, for lists and reports of held documents."""
+        return {
+            "status": self.env._("Customer on hold or blocked"),
+            "rating_policy": self.env._("Rating allows no credit"),
+            "new_customer": self.env._("No approved credit assessment"),
+            "review_overdue": self.env._("Credit review overdue"),
+            "overdue": self.env._("Overdue receivables"),
+            "no_limit": self.env._("No credit limit"),
+            "over_limit": self.env._("Over credit limit"),
+            "utilization": self.env._("High credit utilisation"),
+            "manual": self.env._("Held by finance"),
+        }
+
+    @api.model
+    def _rule_names(self, codes):
+        """``"over_limit,utilization"`` -> ``"Over credit limit, High credit utilisation"``."""
+        labels = self._rule_labels()
+        return ", ".join(labels.get(code, code) for code in (codes or "").split(",") if code)
+
+    @api.model
+    def _projection(self, exposure, amount, counted=0.0):
+        """Exposure with the document and how far it goes beyond the limit: the one formula
+        for the decision, the hold queue and the releases. A customer without a limit has
+        no credit, so all of its projected exposure is excess."""
+        projected = exposure["total"] - counted + amount
+        return projected, max(projected - exposure["limit"], 0.0)
 
     @api.model
     def _decide(self, partner, amount=0.0, company=None, document=None, counted=0.0):
@@ -56,10 +86,13 @@ class CreditDecision(models.AbstractModel):
         """
         company = (company or self.env.company).sudo()
         partner = partner.commercial_partner_id.with_company(company).sudo()
+        # one date for every figure of the decision: today in the user's time zone
+        date = fields.Date.context_today(self)
         result = {
             "partner": partner,
             "company": company,
             "document": document,
+            "date": date,
             "amount": amount,
             "level": "ok",
             "rules": [],
@@ -71,14 +104,10 @@ class CreditDecision(models.AbstractModel):
         }
         if not company.credit_control_enabled or not partner:
             return result
-        exposure = self.env["credit.exposure"]._get_exposure(partner, company)[partner.id]
-        projected = exposure["total"] - counted + amount
-        limit = exposure["limit"]
+        exposure = self.env["credit.exposure"]._get_exposure(partner, company, date)[partner.id]
+        projected, excess = self._projection(exposure, amount, counted)
         result.update(
-            exposure=exposure,
-            projected=projected,
-            limit=limit,
-            excess=max(projected - limit, 0.0) if limit > 0 else 0.0,
+            exposure=exposure, projected=projected, limit=exposure["limit"], excess=excess
         )
         for code in self._credit_rules():
             fired = getattr(self, f"_rule_{code}")(result)
@@ -207,24 +236,49 @@ class CreditDecision(models.AbstractModel):
     @api.model
     def _rule_overdue(self, facts):
         exposure, company = facts["exposure"], facts["company"]
-        grace = company.credit_overdue_grace_days
-        if exposure["overdue"] > 0 and exposure["overdue_days"] > grace:
-            return self._fired(
-                "overdue",
-                "block",
-                self.env._("Overdue receivables"),
-                self.env._(
-                    "%(amount)s is overdue, the oldest for %(days)s days (grace: %(grace)s days).",
-                    amount=self._money(exposure["overdue"], company),
-                    days=exposure["overdue_days"],
-                    grace=grace,
-                ),
+        if not exposure["is_overdue"]:
+            return None
+        values = {
+            "amount": self._money(exposure["overdue"], company),
+            "days": exposure["overdue_days"],
+            "grace": company.credit_overdue_grace_days,
+        }
+        if company.credit_net_unapplied_overdue and exposure["unapplied_credits"]:
+            detail = self.env._(
+                "%(amount)s is overdue, the oldest for %(days)s days (grace: %(grace)s days); "
+                "after unapplied credits of %(credits)s, %(net)s is still overdue.",
+                credits=self._money(-exposure["unapplied_credits"], company),
+                net=self._money(exposure["overdue_net"], company),
+                **values,
             )
-        return None
+        else:
+            detail = self.env._(
+                "%(amount)s is overdue, the oldest for %(days)s days (grace: %(grace)s days).",
+                **values,
+            )
+        return self._fired("overdue", "block", self.env._("Overdue receivables"), detail)
+
+    @api.model
+    def _rule_no_limit(self, facts):
+        """A customer without a credit limit has been granted no credit (P3.1.2: the limit
+        comes from the assessment made before trading)."""
+        if facts["amount"] <= 0 or facts["limit"] > 0:
+            return None
+        return self._fired(
+            "no_limit",
+            "block",
+            self.env._("No credit limit"),
+            self.env._(
+                "%(partner)s has no credit limit in %(company)s: no credit is granted until "
+                "finance sets a limit, after a credit assessment.",
+                partner=facts["partner"].display_name,
+                company=facts["company"].name,
+            ),
+        )
 
     @api.model
     def _rule_over_limit(self, facts):
-        if facts["amount"] <= 0 or facts["limit"] <= 0 or facts["projected"] <= facts["limit"]:
+        if facts["amount"] <= 0 or facts["limit"] <= 0 or facts["excess"] <= 0:
             return None
         company = facts["company"]
         return self._fired(

@@ -7,13 +7,18 @@ EXPOSURE_KEYS = (
     "overdue",
     "unapplied_credits",
     "overdue_days",
+    "overdue_net",
     "draft_invoices",
     "uninvoiced_orders",
     "total",
     "limit",
     "available",
     "utilization",
+    "is_overdue",
+    "is_over_limit",
 )
+# Figures that are flags or day counts rather than amounts.
+EXPOSURE_FLAGS = ("is_overdue", "is_over_limit")
 
 
 class CreditExposure(models.AbstractModel):
@@ -27,6 +32,12 @@ class CreditExposure(models.AbstractModel):
       unreconciled receivable lines, split into debits not yet due, debits past their due
       date, and credits (payments and credit notes not yet matched, negative). The three add
       up to Odoo's ``credit`` exactly. ``overdue_days`` is the age of the oldest overdue line.
+    * ``overdue_net``: the overdue amount that counts for credit control: when the company
+      nets unapplied credits against overdue items (``credit_net_unapplied_overdue``), the
+      overdue amount less the unapplied credits (never below zero), else the overdue amount.
+    * ``is_overdue``: the one definition of "overdue beyond grace" (decision, filter, crons):
+      ``overdue_net`` above zero and the oldest overdue item older than the grace days.
+    * ``is_over_limit``: a limit is set and the exposure is above it.
     * ``draft_invoices``: draft customer invoices minus draft credit notes (when the company
       includes them).
     * ``uninvoiced_orders``: confirmed sale order lines, tax included, for the quantity that no
@@ -61,6 +72,8 @@ class CreditExposure(models.AbstractModel):
             for key in EXPOSURE_KEYS:
                 values[key] = row[key] or 0.0
             values["overdue_days"] = int(row["overdue_days"] or 0)
+            for key in EXPOSURE_FLAGS:
+                values[key] = bool(row[key])
         return result
 
     @api.model
@@ -81,7 +94,11 @@ class CreditExposure(models.AbstractModel):
 
     @api.model
     def _empty_exposure(self):
-        return dict.fromkeys(EXPOSURE_KEYS, 0.0) | {"overdue_days": 0}
+        return (
+            dict.fromkeys(EXPOSURE_KEYS, 0.0)
+            | {"overdue_days": 0}
+            | dict.fromkeys(EXPOSURE_FLAGS, False)
+        )
 
     @api.model
     def _exposure_query(self, company, partner_ids=None, date=None, all_partners=False):
@@ -140,6 +157,9 @@ class CreditExposure(models.AbstractModel):
             )
             SELECT e.*, lim.credit_limit AS limit,
                    %(total)s AS total,
+                   %(overdue_net)s AS overdue_net,
+                   (%(overdue_net)s > 0 AND e.overdue_days > %(grace)s) AS is_overdue,
+                   (lim.credit_limit > 0 AND %(total)s > lim.credit_limit) AS is_over_limit,
                    CASE WHEN lim.credit_limit > 0
                         THEN lim.credit_limit - %(total)s
                         ELSE 0 END AS available,
@@ -152,6 +172,10 @@ class CreditExposure(models.AbstractModel):
                       FROM res_partner p WHERE p.id = e.partner_id
               ) lim ON TRUE
             """,
+            overdue_net=SQL("GREATEST(e.overdue + e.unapplied_credits, 0)")
+            if company.credit_net_unapplied_overdue
+            else SQL("e.overdue"),
+            grace=company.credit_overdue_grace_days,
             buckets=SQL(" UNION ALL ").join(buckets),
             base=base,
             limit_sql=limit_sql,
@@ -306,15 +330,18 @@ class CreditExposure(models.AbstractModel):
     @api.model
     def _over_limit_query(self, company):
         return SQL(
-            "SELECT partner_id FROM (%s) x WHERE x.limit > 0 AND x.total > x.limit",
-            self._exposure_query(company),
+            "SELECT partner_id FROM (%s) x WHERE x.is_over_limit", self._exposure_query(company)
         )
 
     @api.model
     def _overdue_query(self, company, date=None):
-        """Commercial partners with a receivable overdue for more than the company's grace days."""
+        """Commercial partners overdue beyond the company's grace days (``is_overdue``)."""
         return SQL(
-            "SELECT partner_id FROM (%s) x WHERE x.overdue > 0 AND x.overdue_days > %s",
+            "SELECT partner_id FROM (%s) x WHERE x.is_overdue",
             self._exposure_query(company, date=date),
-            company.sudo().credit_overdue_grace_days,
         )
+
+    @api.model
+    def _exposed_query(self, company):
+        """Commercial partners with any exposure at all (a row in one of the buckets)."""
+        return SQL("SELECT partner_id FROM (%s) x", self._exposure_query(company))

@@ -5,8 +5,9 @@ RELEASE_ANSWERS = [("release", "Released"), ("reject", "Rejected")]
 
 class CreditRelease(models.Model):
     """Finance's answer to a document held by the credit check, kept for good: what was
-    decided, on which figures, by whom, when and why. Append-only: nobody but the superuser
-    changes or deletes a release."""
+    decided, on which figures, by whom, when and why. Written only by the release wizard
+    after its checks (nobody has the right to create one directly); append-only: nobody but
+    the superuser changes or deletes a release."""
 
     _name = "credit.release"
     _inherit = ("credit.append.only",)
@@ -47,6 +48,9 @@ class CreditRelease(models.Model):
     rule_codes = fields.Char(string="Rules Fired", readonly=True)
     decision_message = fields.Text(string="Credit Check", readonly=True)
     reason = fields.Text(required=True, readonly=True)
+    manual_hold = fields.Boolean(
+        string="Held by Finance", readonly=True, help="The document was held by hand by finance."
+    )
     user_id = fields.Many2one(
         "res.users", string="Decided By", required=True, readonly=True, default=lambda s: s.env.user
     )

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
 
 CREDIT_RELEASE_READERS = (
     "credit_management.group_credit_analyst,credit_management.group_credit_auditor"
@@ -18,14 +19,18 @@ class SaleOrder(models.Model):
         "credit.release", "order_id", string="Credit Releases", groups=CREDIT_RELEASE_READERS
     )
 
-    @api.depends("partner_id", "company_id", "amount_total", "currency_id", "state")
+    @api.depends(
+        "partner_id", "company_id", "amount_total", "currency_id", "state", "credit_hold_state"
+    )
     def _compute_credit_check(self):
         return super()._compute_credit_check()
 
     def _credit_check_decision(self):
         """What the credit check would say now, for the quotation banner."""
         company = self.company_id or self.env.company
-        if not self.partner_id or self.state not in ("draft", "sent"):
+        if not self.partner_id:
+            return None
+        if self.state not in ("draft", "sent") and self.credit_hold_state != "held":
             return None
         if not company.sudo().credit_control_enabled:
             return None
@@ -41,6 +46,15 @@ class SaleOrder(models.Model):
 
     def _credit_company(self):
         return self.company_id or self.env.company
+
+    def _credit_is_pending(self):
+        return self.state in ("draft", "sent")
+
+    def _credit_counted(self):
+        # a confirmed order is already in the exposure when the company counts orders
+        if self.state == "sale" and self._credit_company().sudo().credit_include_uninvoiced_orders:
+            return self._credit_amount()
+        return 0.0
 
     def _credit_amount(self):
         company = self._credit_company()
@@ -75,6 +89,42 @@ class SaleOrder(models.Model):
             if error:
                 raise UserError(error)
         return self._credit_process()
+
+    # ------------------------------------------------------------------------------------------
+    # A confirmed order raised afterwards: the increase goes through the check
+    # ------------------------------------------------------------------------------------------
+    def _credit_amounts_before_change(self):
+        """``{order: amount}`` of the confirmed, controlled orders, before lines change."""
+        orders = self.filtered(lambda o: o.state == "sale" and o._credit_is_controlled())
+        return {order: order._credit_amount() for order in orders}
+
+    def _credit_check_increase(self, before):
+        """After lines were added or raised on confirmed orders: decide on the increase of each
+        order; a blocked increase holds the order (it cannot be invoiced) until finance
+        releases it, with the same explanation and release path as a quotation."""
+        for order, old_amount in before.items():
+            increase = order._credit_amount() - old_amount
+            currency = order._credit_company().currency_id
+            if currency.compare_amounts(increase, 0.0) <= 0 or order._credit_release_covers():
+                continue
+            self.env["credit.decision"]._lock_partners(order._credit_partner())
+            counted = increase if order._credit_counted() else 0.0
+            decision = order._credit_decide(amount=increase, counted=counted)
+            if decision["level"] == "block":
+                order._credit_hold(decision)
+            elif decision["level"] == "warn":
+                order.sudo().message_post(body=plaintext2html(decision["message"]))
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        held = self.filtered(lambda o: o.credit_hold_state == "held")
+        if held:
+            raise UserError(
+                self.env._(
+                    "%(orders)s waits for finance's credit release: it cannot be invoiced yet.",
+                    orders=", ".join(held.mapped("name")),
+                )
+            )
+        return super()._create_invoices(grouped=grouped, final=final, date=date)
 
     def _check_credit_confirmation_write(self, vals, create=False):
         if vals.get("state") != "sale" or self.env.su:
