@@ -1,3 +1,5 @@
+import base64
+import mimetypes
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -5,6 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.mimetypes import guess_mimetype
 
 from .credit_cron import run_in_batches
 
@@ -34,7 +37,10 @@ FINANCE_FIELDS = {
     "report",
     "finance_comment",
     "scorecard_id",
+    "decision_overridden",
+    "decision_reason",
 }
+DECISION_FIELDS = ("approved_rating_id", "approved_limit", "approved_payment_term_id")
 WORKFLOW_FIELDS = {
     "state",
     "submitted_by_id",
@@ -69,6 +75,9 @@ class CreditDocumentType(models.Model):
 
 
 class CreditAssessmentDocument(models.Model):
+    """A document the customer gave for an assessment (P3.1.3a): sales attaches it while
+    filling in the form; once the assessment is approved or cancelled it is kept as it was."""
+
     _name = "credit.assessment.document"
     _description = "Credit Assessment Document"
     _inherit = ("credit.access.logged",)
@@ -77,10 +86,79 @@ class CreditAssessmentDocument(models.Model):
     assessment_id = fields.Many2one(
         "credit.assessment", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(
+        related="assessment_id.company_id", store=True, index=True, string="Company"
+    )
     type_id = fields.Many2one("credit.document.type", string="Document Type", required=True)
     name = fields.Char(string="Description")
     file = fields.Binary(attachment=True, required=True)
-    filename = fields.Char()
+    filename = fields.Char(string="File Name")
+
+    @api.depends("name", "filename", "type_id")
+    def _compute_display_name(self):
+        for document in self:
+            document.display_name = (
+                document.name or document.filename or document.type_id.display_name or ""
+            )
+
+    def _check_editable(self, assessments):
+        """Sales changes the documents while filling in the form, finance until its decision;
+        an approved or cancelled assessment keeps its documents as they were."""
+        if self.env.su:
+            return
+        for assessment in assessments.sudo():
+            if assessment.state in ("approved", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "The documents of %(assessment)s are kept as they were when it was "
+                        "%(state)s.",
+                        assessment=assessment.name,
+                        state=dict(ASSESSMENT_STATES)[assessment.state].lower(),
+                    )
+                )
+            if assessment.state not in ("draft", "rejected") and not self.env.user.has_group(
+                ANALYST
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(assessment)s is with finance: its documents change through finance.",
+                        assessment=assessment.name,
+                    )
+                )
+
+    @api.model
+    def _default_filename(self, vals, type_name):
+        """A file uploaded without a name (RPC, import) gets one from its type and content,
+        so that it shows and downloads under a real name."""
+        if vals.get("file") and not vals.get("filename"):
+            mimetype = guess_mimetype(base64.b64decode(vals["file"]))
+            extension = mimetypes.guess_extension(mimetype) or ""
+            vals["filename"] = f"{type_name or self.env._('Document')}{extension}"
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_editable(
+            self.env["credit.assessment"].browse({v.get("assessment_id") for v in vals_list})
+        )
+        Type = self.env["credit.document.type"]
+        vals_list = [
+            self._default_filename(dict(vals), Type.browse(vals.get("type_id")).name)
+            for vals in vals_list
+        ]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_editable(self.assessment_id)
+        if "assessment_id" in vals:
+            self._check_editable(self.env["credit.assessment"].browse(vals["assessment_id"]))
+        if vals.get("file") and not vals.get("filename"):
+            vals = self._default_filename(dict(vals), self[:1].type_id.name)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decided(self):
+        self._check_editable(self.assessment_id)
 
 
 class CreditAssessmentLine(models.Model):
@@ -92,6 +170,9 @@ class CreditAssessmentLine(models.Model):
 
     assessment_id = fields.Many2one(
         "credit.assessment", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="assessment_id.company_id", store=True, index=True, string="Company"
     )
     criterion_id = fields.Many2one("credit.scorecard.criterion", required=True, readonly=True)
     sequence = fields.Integer(related="criterion_id.sequence")
@@ -114,6 +195,56 @@ class CreditAssessmentLine(models.Model):
         for line in self:
             line.weighted_score = line.level_id.score * line.criterion_id.weight / 100.0
 
+    @api.constrains("level_id", "proposed_level_id", "override_reason")
+    def _check_override_reason(self):
+        for line in self:
+            if (
+                line.proposed_level_id
+                and line.level_id
+                and line.level_id != line.proposed_level_id
+                and not (line.override_reason or "").strip()
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(criterion)s: give the reason for choosing another level than the "
+                        "one proposed from the customer's record.",
+                        criterion=line.criterion_id.name,
+                    )
+                )
+
+    def _check_editable(self, assessments):
+        """Scores are finance's, and change only while finance reviews the assessment (the
+        workflow itself writes them as the superuser: lines of a new scorecard, proposals)."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group(ANALYST):
+            raise AccessError(self.env._("Only finance scores credit assessments."))
+        for assessment in assessments.sudo():
+            if assessment.state != "review":
+                raise UserError(
+                    self.env._(
+                        "The scores of %(assessment)s change only while finance reviews it "
+                        "(it is %(state)s).",
+                        assessment=assessment.name,
+                        state=dict(ASSESSMENT_STATES)[assessment.state].lower(),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_editable(
+            self.env["credit.assessment"].browse({v.get("assessment_id") for v in vals_list})
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_editable(self.assessment_id)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decided(self):
+        self._check_editable(self.assessment_id)
+
 
 class CreditAssessment(models.Model):
     """The Customer Credit Assessment Form (客戶信用評估表): filled in by sales, submitted to
@@ -123,7 +254,7 @@ class CreditAssessment(models.Model):
 
     _name = "credit.assessment"
     _description = "Customer Credit Assessment"
-    _inherit = ("mail.thread", "mail.activity.mixin")
+    _inherit = ("mail.thread", "mail.activity.mixin", "credit.access.logged")
     _order = "id desc"
 
     name = fields.Char(
@@ -160,20 +291,60 @@ class CreditAssessment(models.Model):
     missing_document_type_ids = fields.Many2many(
         "credit.document.type", compute="_compute_missing_document_type_ids"
     )
+    document_count = fields.Integer(compute="_compute_missing_document_type_ids")
     # finance's part
     scorecard_id = fields.Many2one(
         "credit.scorecard", default=lambda s: s._default_scorecard(), tracking=True
     )
     line_ids = fields.One2many("credit.assessment.line", "assessment_id", string="Scores")
     total_score = fields.Float(compute="_compute_total_score", store=True, tracking=True)
-    proposed_rating_id = fields.Many2one("credit.rating", compute="_compute_proposal")
-    proposed_limit = fields.Monetary(compute="_compute_proposal")
-    proposed_payment_term_id = fields.Many2one(
-        "account.payment.term", compute="_compute_proposal", string="Proposed Terms"
+    # computed as the superuser: the scores are finance's, the proposal follows them whoever
+    # touches the assessment (the approved values below are stored from it)
+    proposed_rating_id = fields.Many2one(
+        "credit.rating", compute="_compute_proposal", compute_sudo=True
     )
-    approved_rating_id = fields.Many2one("credit.rating", string="Rating", tracking=True)
-    approved_limit = fields.Monetary(tracking=True)
-    approved_payment_term_id = fields.Many2one("account.payment.term", string="Approved Terms")
+    proposed_limit = fields.Monetary(compute="_compute_proposal", compute_sudo=True)
+    proposed_payment_term_id = fields.Many2one(
+        "account.payment.term",
+        compute="_compute_proposal",
+        compute_sudo=True,
+        string="Proposed Terms",
+    )
+    # what approval writes on the customer: the proposal, until finance changes it with a reason
+    approved_rating_id = fields.Many2one(
+        "credit.rating",
+        string="Rating",
+        tracking=True,
+        compute="_compute_decision",
+        store=True,
+        readonly=False,
+    )
+    approved_limit = fields.Monetary(
+        tracking=True, compute="_compute_decision", store=True, readonly=False
+    )
+    approved_payment_term_id = fields.Many2one(
+        "account.payment.term",
+        string="Approved Terms",
+        tracking=True,
+        compute="_compute_decision",
+        store=True,
+        readonly=False,
+    )
+    decision_overridden = fields.Boolean(
+        string="Changed by Finance",
+        readonly=True,
+        copy=False,
+        help="Finance changed the rating, limit or terms proposed by the score: they no "
+        "longer follow the scores.",
+    )
+    decision_differs = fields.Boolean(
+        string="Differs from the Proposal", compute="_compute_decision_differs", compute_sudo=True
+    )
+    decision_reason = fields.Text(
+        string="Why Not the Proposal",
+        tracking=True,
+        help="Required when the approved rating, limit or terms differ from the proposal.",
+    )
     recommendation = fields.Text(string="Finance Recommendation")
     report = fields.Html(string="Assessment Report")
     finance_comment = fields.Text(
@@ -200,9 +371,19 @@ class CreditAssessment(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if not self.env.su and set(vals) & WORKFLOW_FIELDS:
+            if self.env.su:
+                pass
+            elif set(vals) & WORKFLOW_FIELDS:
                 raise AccessError(
                     self.env._("The state of a credit assessment changes through its actions.")
+                )
+            elif set(vals) & (FINANCE_FIELDS | set(DECISION_FIELDS)):
+                # finance's part is written by finance, in review: never at creation
+                raise AccessError(
+                    self.env._(
+                        "Finance fills in the scores, the decision and its comments when it "
+                        "reviews the assessment."
+                    )
                 )
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("credit.assessment") or "/"
@@ -220,7 +401,7 @@ class CreditAssessment(models.Model):
                 raise AccessError(
                     self.env._("The state of a credit assessment changes through its actions.")
                 )
-            if set(vals) & FINANCE_FIELDS:
+            if set(vals) & (FINANCE_FIELDS | set(DECISION_FIELDS)):
                 self._check_group(ANALYST)
             elif not self.env.user.has_group(ANALYST) and any(
                 state not in ("draft", "rejected") for state in self.mapped("state")
@@ -231,6 +412,11 @@ class CreditAssessment(models.Model):
         res = super().write(vals)
         if "scorecard_id" in vals:
             self._sync_lines()
+        if set(vals) & set(DECISION_FIELDS) and "decision_overridden" not in vals:
+            # a value finance typed (not the proposal the form recomputed) stops the following
+            self.filtered(lambda a: a._decision_differs()).sudo().write(
+                {"decision_overridden": True}
+            )
         return res
 
     @api.ondelete(at_uninstall=True)
@@ -255,15 +441,51 @@ class CreditAssessment(models.Model):
     # ------------------------------------------------------------------------------------------
     @api.depends("document_ids.type_id", "type")
     def _compute_missing_document_type_ids(self):
+        # read as the superuser: a salesperson no longer sees the documents once submitted,
+        # yet they are there
         types = self.env["credit.document.type"].search([])
         for assessment in self:
             required = types._required_for(assessment.type)
-            assessment.missing_document_type_ids = required - assessment.document_ids.type_id
+            given = assessment.sudo().document_ids.type_id
+            assessment.missing_document_type_ids = required - given
+            assessment.document_count = len(assessment.sudo().document_ids)
 
     @api.depends("line_ids.level_id", "line_ids.criterion_id.weight")
     def _compute_total_score(self):
         for assessment in self:
             assessment.total_score = sum(assessment.line_ids.mapped("weighted_score"))
+
+    @api.depends(
+        "proposed_rating_id", "proposed_limit", "proposed_payment_term_id", "decision_overridden"
+    )
+    def _compute_decision(self):
+        """The approved values follow the proposal while finance has not changed them."""
+        for assessment in self:
+            if assessment.decision_overridden or assessment.state == "approved":
+                continue
+            assessment.approved_rating_id = assessment.proposed_rating_id
+            assessment.approved_limit = assessment.proposed_limit
+            assessment.approved_payment_term_id = assessment.proposed_payment_term_id
+
+    @api.depends(*DECISION_FIELDS, "proposed_rating_id", "proposed_limit")
+    def _compute_decision_differs(self):
+        for assessment in self:
+            assessment.decision_differs = assessment._decision_differs()
+
+    def _decision_differs(self):
+        self.ensure_one()
+        return (
+            self.approved_rating_id != self.proposed_rating_id
+            or self.currency_id.compare_amounts(self.approved_limit, self.proposed_limit) != 0
+            or self.approved_payment_term_id != self.proposed_payment_term_id
+        )
+
+    def action_follow_proposal(self):
+        """Finance goes back to the proposal: the decision follows the scores again."""
+        self._check_group(ANALYST)
+        self._check_state(("submitted", "review"), self.env._("changed"))
+        self.write({"decision_overridden": False, "decision_reason": False})
+        return True
 
     @api.depends("total_score", "annual_revenue", "company_id", "line_ids.level_id")
     def _compute_proposal(self):
@@ -386,23 +608,6 @@ class CreditAssessment(models.Model):
                 line.sudo().write(vals)
         return True
 
-    @api.constrains("line_ids")
-    def _check_override_reason(self):
-        for line in self.line_ids:
-            if (
-                line.proposed_level_id
-                and line.level_id
-                and line.level_id != line.proposed_level_id
-                and not (line.override_reason or "").strip()
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(criterion)s: give the reason for choosing another level than the "
-                        "one proposed from the payment history.",
-                        criterion=line.criterion_id.name,
-                    )
-                )
-
     # ------------------------------------------------------------------------------------------
     # Workflow (run by the server actions of data/credit_assessment_actions.xml)
     # ------------------------------------------------------------------------------------------
@@ -463,7 +668,17 @@ class CreditAssessment(models.Model):
                 ),
             )
         self.sudo()._propose_payment_record()
-        return True
+        return self._notification(
+            self.env._("Submitted to finance"),
+            "\n".join(
+                self.env._(
+                    "%(assessment)s waits for finance's review (%(user)s).",
+                    assessment=assessment.name,
+                    user=assessment.company_id._credit_controller().name or "-",
+                )
+                for assessment in self
+            ),
+        )
 
     def action_start_review(self):
         self._check_group(ANALYST)
@@ -475,6 +690,16 @@ class CreditAssessment(models.Model):
         self._check_group(ANALYST)
         self._check_state(("review",), self.env._("approved"))
         for assessment in self:
+            if not assessment.decision_overridden and assessment._decision_differs():
+                # the proposal moved since the form was computed (a rating's settings)
+                assessment.sudo().write(
+                    {
+                        "approved_rating_id": assessment.proposed_rating_id.id,
+                        "approved_limit": assessment.proposed_limit,
+                        "approved_payment_term_id": assessment.proposed_payment_term_id.id,
+                        "decision_overridden": False,
+                    }
+                )
             assessment._check_approval()
         for assessment in self:
             assessment.sudo().write(
@@ -489,7 +714,40 @@ class CreditAssessment(models.Model):
             assessment._notify_salesperson(
                 self.env._("Credit assessment approved: inform the customer")
             )
-        return True
+        return self._notification(
+            self.env._("Credit assessment approved"),
+            "\n".join(
+                self.env._(
+                    "%(assessment)s: %(partner)s is rated %(rating)s with a limit of %(limit)s "
+                    "and %(terms)s.",
+                    assessment=assessment.name,
+                    partner=assessment.partner_id.display_name,
+                    rating=assessment.approved_rating_id.name,
+                    limit=self.env["credit.decision"]._money(
+                        assessment.approved_limit, assessment.company_id
+                    ),
+                    terms=(
+                        assessment.approved_payment_term_id
+                        or assessment.approved_rating_id.payment_term_id
+                    ).name
+                    or self.env._("the customer's payment terms"),
+                )
+                for assessment in self
+            ),
+        )
+
+    @api.model
+    def _notification(self, title, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _check_approval(self):
         self.ensure_one()
@@ -507,6 +765,21 @@ class CreditAssessment(models.Model):
         if not self.approved_rating_id:
             raise UserError(
                 self.env._("Choose the rating of %(assessment)s.", assessment=self.name)
+            )
+        if (
+            self.decision_overridden
+            and self._decision_differs()
+            and not (self.decision_reason or "").strip()
+        ):
+            raise UserError(
+                self.env._(
+                    "%(assessment)s: the approved rating, limit or terms differ from the "
+                    "proposal (%(rating)s, %(limit)s): say why in Why Not the Proposal, or use "
+                    "the proposal.",
+                    assessment=self.name,
+                    rating=self.proposed_rating_id.name or "-",
+                    limit=self.env["credit.decision"]._money(self.proposed_limit, self.company_id),
+                )
             )
         threshold = self.company_id.credit_assessment_manager_amount
         if (
@@ -624,13 +897,6 @@ class CreditAssessment(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
-
-    @api.onchange("proposed_rating_id", "proposed_limit")
-    def _onchange_proposal(self):
-        if self.proposed_rating_id and not self.approved_rating_id:
-            self.approved_rating_id = self.proposed_rating_id
-            self.approved_limit = self.proposed_limit
-            self.approved_payment_term_id = self.proposed_payment_term_id
 
 
 class CreditAssessmentReview(models.Model):

@@ -1,5 +1,3 @@
-from itertools import pairwise
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -18,7 +16,13 @@ LIMIT_RULES = [
 
 class CreditRating(models.Model):
     """A credit grade: the band of scores it covers, the limit and terms it proposes, how
-    often it is reviewed and what it allows (normal credit, cash in advance, nothing)."""
+    often it is reviewed and what it allows (normal credit, cash in advance, nothing).
+
+    A grade is given by the lowest score of its band; the band runs up to the next grade's
+    lowest score (the best grade up to 100). The grades of a company (its own and the shared
+    ones) therefore never overlap nor leave a gap, and one of them starts at 0: deleting or
+    archiving a grade hands its band to the grade below, and the grade starting at 0 is kept
+    while other grades exist."""
 
     _name = "credit.rating"
     _description = "Credit Rating"
@@ -34,9 +38,13 @@ class CreditRating(models.Model):
         compute="_compute_currency_id",
         help="Currency of the amounts: the company's, or the current company's.",
     )
-    min_score = fields.Float(required=True, help="Lowest score of the band (included).")
+    min_score = fields.Float(
+        string="From Score", required=True, help="Lowest score of the band (included)."
+    )
     max_score = fields.Float(
-        required=True, help="Highest score of the band (excluded, except 100 which is included)."
+        string="Up To",
+        compute="_compute_max_score",
+        help="The next grade's lowest score (excluded), or 100 for the best grade.",
     )
     limit_rule = fields.Selection(LIMIT_RULES, required=True, default="fixed")
     fixed_limit = fields.Monetary(string="Proposed Limit")
@@ -64,38 +72,77 @@ class CreditRating(models.Model):
         for rating in self:
             rating.currency_id = (rating.company_id or self.env.company).currency_id
 
-    @api.constrains("min_score", "max_score", "company_id", "active")
-    def _check_bands(self):
-        """Bands lie within 0-100, do not overlap and leave no gap between neighbours."""
+    @api.model
+    def _scale(self, company):
+        """The active grades that apply in ``company`` (its own and the shared ones), best
+        first; ``company`` empty: the shared grades alone."""
+        return self.search(
+            [("company_id", "in", [company.id, False] if company else [False])],
+            order="min_score desc, id",
+        )
+
+    @api.depends("min_score", "company_id")
+    @api.depends_context("company")
+    def _compute_max_score(self):
         for rating in self:
-            if not 0 <= rating.min_score < rating.max_score <= 100:
+            scale = self._scale(rating.company_id or self.env.company)
+            higher = [r.min_score for r in scale if r.min_score > rating.min_score]
+            rating.max_score = min(higher) if higher else 100.0
+
+    def _check_scales(self, companies, removed=None):
+        """Every scale touched keeps one grade per lowest score and a grade from 0 (without
+        the grades ``removed``, before they are deleted)."""
+        Company = self.env["res.company"]
+        if any(not company for company in companies):
+            # a shared grade is in every company's scale, and in the scale of shared grades
+            companies = [*Company.sudo().search([]), Company]
+        for company in set(companies):
+            scale = self.sudo()._scale(company) - (removed or self.browse()).sudo()
+            starts = {}
+            for rating in scale:
+                if rating.min_score in starts:
+                    raise ValidationError(
+                        self.env._(
+                            "%(a)s and %(b)s both start at %(score)s: each grade starts at its "
+                            "own score.",
+                            a=starts[rating.min_score].name,
+                            b=rating.name,
+                            score=rating.min_score,
+                        )
+                    )
+                starts[rating.min_score] = rating
+            if scale and 0 not in starts:
                 raise ValidationError(
                     self.env._(
-                        "The band of %(rating)s must lie within 0 and 100, its lowest score "
-                        "below its highest.",
+                        "Scores from 0 to %(score)s would have no rating: keep a grade that "
+                        "starts at 0%(company)s.",
+                        score=min(starts),
+                        company=f" ({company.name})" if company else "",
+                    )
+                )
+
+    @api.constrains("min_score", "company_id", "active")
+    def _check_bands(self):
+        for rating in self:
+            if not 0 <= rating.min_score < 100:
+                raise ValidationError(
+                    self.env._(
+                        "The lowest score of %(rating)s must be from 0 to below 100.",
                         rating=rating.name,
                     )
                 )
-        for company in {rating.company_id for rating in self}:
-            bands = self.search([("company_id", "in", [company.id, False])], order="min_score")
-            for lower, upper in pairwise(bands):
-                if upper.min_score < lower.max_score:
-                    raise ValidationError(
-                        self.env._(
-                            "The bands of %(a)s and %(b)s overlap.", a=lower.name, b=upper.name
-                        )
-                    )
-                if upper.min_score > lower.max_score:
-                    raise ValidationError(
-                        self.env._(
-                            "Scores from %(low)s to %(high)s have no rating (between %(a)s and "
-                            "%(b)s).",
-                            low=lower.max_score,
-                            high=upper.min_score,
-                            a=lower.name,
-                            b=upper.name,
-                        )
-                    )
+        self._check_scales([rating.company_id for rating in self])
+
+    def write(self, vals):
+        companies = [rating.company_id for rating in self]
+        res = super().write(vals)
+        if "company_id" in vals:
+            self._check_scales(companies)  # the scale the grade left
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_last_grade(self):
+        self._check_scales([rating.company_id for rating in self], removed=self)
 
     @api.constrains("review_months", "revenue_share", "fixed_limit", "limit_cap")
     def _check_amounts(self):
@@ -114,15 +161,9 @@ class CreditRating(models.Model):
 
     @api.model
     def _for_score(self, score, company):
-        """The rating whose band holds ``score`` in ``company`` (empty when none does)."""
-        ratings = self.search(
-            [("company_id", "in", [company.id, False]), ("min_score", "<=", score)],
-            order="min_score desc",
-        )
-        for rating in ratings:
-            if score < rating.max_score or (rating.max_score == 100 and score <= 100):
-                return rating
-        return self.browse()
+        """The rating whose band holds ``score`` in ``company``: the grade with the highest
+        lowest score not above it (empty when there is no grade at all)."""
+        return self._scale(company).filtered(lambda r: r.min_score <= score)[:1]
 
     def _proposed_limit(self, annual_revenue):
         self.ensure_one()

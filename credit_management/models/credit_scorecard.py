@@ -2,6 +2,10 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.float_utils import float_compare
 
+# Cursor cache key: scorecards being written as a whole (their criteria change together and
+# the total is checked once at the end). Not a context key: that could be forged over RPC.
+EDITING = "credit_management.scorecards_editing"
+
 # P3.1.1: the four dimensions of the policy.
 CRITERION_KINDS = [
     ("financial", "Financial Condition"),
@@ -36,7 +40,10 @@ class CreditScorecard(models.Model):
 
     @api.constrains("criterion_ids")
     def _check_weights(self):
-        for scorecard in self:
+        editing = self.env.cr.cache.get(EDITING, set())
+        for scorecard in self.exists():
+            if scorecard.id in editing:
+                continue
             if float_compare(sum(scorecard.criterion_ids.mapped("weight")), 100.0, 2) != 0:
                 raise ValidationError(
                     self.env._(
@@ -46,6 +53,28 @@ class CreditScorecard(models.Model):
                         total=round(sum(scorecard.criterion_ids.mapped("weight")), 2),
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        editing = self.env.cr.cache.setdefault(EDITING, set())
+        editing.add(0)  # criteria created with their new scorecard
+        try:
+            scorecards = super().create(vals_list)
+        finally:
+            editing.discard(0)
+        scorecards._check_weights()
+        return scorecards
+
+    def write(self, vals):
+        editing = self.env.cr.cache.setdefault(EDITING, set())
+        ids = set(self.ids) - editing
+        editing.update(ids)
+        try:
+            res = super().write(vals)
+        finally:
+            editing.difference_update(ids)
+        self._check_weights()
+        return res
 
 
 class CreditScorecardCriterion(models.Model):
@@ -62,6 +91,33 @@ class CreditScorecardCriterion(models.Model):
     weight = fields.Float(required=True, help="Share of the total score, in %.")
     guidance = fields.Text(translate=True, help="What finance looks at when scoring.")
     level_ids = fields.One2many("credit.scorecard.level", "criterion_id", copy=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        criteria = super().create(vals_list)
+        criteria._check_scorecard_weights(criteria.scorecard_id)
+        return criteria
+
+    def write(self, vals):
+        scorecards = self.scorecard_id
+        res = super().write(vals)
+        if {"weight", "scorecard_id"} & set(vals):
+            self._check_scorecard_weights(scorecards | self.scorecard_id)
+        return res
+
+    def unlink(self):
+        scorecards = self.scorecard_id
+        res = super().unlink()
+        self._check_scorecard_weights(scorecards)
+        return res
+
+    def _check_scorecard_weights(self, scorecards):
+        """A criterion changed on its own keeps its scorecard's weights at 100 (within the
+        scorecard's own write or create, the scorecard checks once at the end)."""
+        editing = self.env.cr.cache.get(EDITING, set())
+        if 0 in editing:
+            return
+        scorecards.filtered(lambda sc: sc.id not in editing)._check_weights()
 
     @api.constrains("weight")
     def _check_weight(self):
