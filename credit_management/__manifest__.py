@@ -1,7 +1,7 @@
 {
     "name": "Credit Management",
     "summary": "Customer credit profiles, exposure and credit control for sales",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Credit Management for Odoo",
@@ -15,6 +15,7 @@
         "data/credit_assessment_data.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_company_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/crm_lead_views.xml",
@@ -26,6 +27,7 @@
         "data/ir_cron_data.xml",
         "wizards/credit_hold_wizard_views.xml",
         "wizards/credit_release_wizard_views.xml",
+        "wizards/credit_reason_wizard_views.xml",
         "views/credit_management_menus.xml",
     ],
     "demo": [

@@ -1,8 +1,29 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 # P3.1.2: every existing customer is assessed at least once a year.
 MAX_REVIEW_MONTHS = 12
+# Odoo's accounting groups that a company maps to a credit role (Credit Settings).
+ACCOUNTING_ROLE_GROUPS = {
+    "credit_role_account_invoice": "account.group_account_invoice",
+    "credit_role_account_user": "account.group_account_user",
+    "credit_role_account_manager": "account.group_account_manager",
+}
+CREDIT_ROLES = [
+    ("none", "No Credit Role"),
+    ("salesperson", "Salesperson"),
+    ("analyst", "Finance Analyst"),
+    ("manager", "Credit Manager"),
+    ("auditor", "Internal Auditor"),
+]
+CREDIT_ROLE_GROUPS = {
+    "salesperson": "credit_management.group_credit_salesperson",
+    "analyst": "credit_management.group_credit_analyst",
+    "manager": "credit_management.group_credit_manager",
+    "auditor": "credit_management.group_credit_auditor",
+}
+# Company fields a credit manager may write without being an Odoo administrator.
+CREDIT_SETTING_PREFIX = "credit_"
 
 
 class ResCompany(models.Model):
@@ -30,6 +51,14 @@ class ResCompany(models.Model):
         help="A receivable counts as overdue for credit control only this many days after "
         "its due date.",
     )
+    credit_net_unapplied_overdue = fields.Boolean(
+        string="Net Unapplied Credits against Overdue",
+        default=True,
+        help="Payments and credit notes not yet matched with an invoice are deducted from the "
+        "overdue amount before the overdue rule, the Overdue filter and the overdue check "
+        "look at it: a customer who has already paid more than is overdue is not blocked for "
+        "overdue.",
+    )
     credit_warning_threshold = fields.Float(
         string="Utilisation Warning (%)",
         default=80.0,
@@ -55,10 +84,11 @@ class ResCompany(models.Model):
     credit_new_customer_rule = fields.Selection(
         [("off", "Off"), ("warn", "Warn"), ("block", "Block")],
         string="Orders without Assessment",
-        default="off",
+        default="block",
         required=True,
         help="What the credit check does with an order of a customer who has no approved credit "
-        "assessment in this company (P3.1.2: new customers are assessed before trading).",
+        "assessment in this company (P3.1.2: new customers are assessed before the contract, "
+        "so the default blocks).",
     )
     credit_new_customer_amount = fields.Monetary(
         string="First Order Allowance",
@@ -119,6 +149,69 @@ class ResCompany(models.Model):
         help="Finance user who gets the activities of held orders and invoices. Empty: the "
         "first credit manager of the company.",
     )
+    # Odoo's accounting groups as credit roles (for every company: groups are global)
+    credit_role_account_invoice = fields.Selection(
+        CREDIT_ROLES,
+        string="Invoicing Users Are",
+        compute="_compute_credit_roles",
+        inverse="_inverse_credit_role_account_invoice",
+        help="Credit role of Odoo's Invoicing users (in every company).",
+    )
+    credit_role_account_user = fields.Selection(
+        CREDIT_ROLES,
+        string="Accountants Are",
+        compute="_compute_credit_roles",
+        inverse="_inverse_credit_role_account_user",
+        help="Credit role of the users with Odoo's full accounting features (in every company).",
+    )
+    credit_role_account_manager = fields.Selection(
+        CREDIT_ROLES,
+        string="Accounting Administrators Are",
+        compute="_compute_credit_roles",
+        inverse="_inverse_credit_role_account_manager",
+        help="Credit role of Odoo's accounting administrators (in every company).",
+    )
+
+    @api.depends_context("uid")
+    def _compute_credit_roles(self):
+        roles = {}
+        for fname, xmlid in ACCOUNTING_ROLE_GROUPS.items():
+            implied = self.env.ref(xmlid).sudo().implied_ids
+            role = "none"
+            for key, group_xmlid in CREDIT_ROLE_GROUPS.items():
+                if self.env.ref(group_xmlid) in implied:
+                    role = key  # the last (highest) credit role implied wins
+            roles[fname] = role
+        for company in self:
+            company.update(roles)
+
+    # one inverse per field: an inverse reading the other fields would recompute them (one
+    # compute fills the three) and lose the value being written
+    def _inverse_credit_role_account_invoice(self):
+        self._set_credit_role("credit_role_account_invoice")
+
+    def _inverse_credit_role_account_user(self):
+        self._set_credit_role("credit_role_account_user")
+
+    def _inverse_credit_role_account_manager(self):
+        self._set_credit_role("credit_role_account_manager")
+
+    def _set_credit_role(self, fname):
+        """Odoo's accounting group of ``fname`` implies the credit role chosen, and no other
+        (its users follow: added to the new role, removed from the old one)."""
+        if not (self.env.su or self.env.user.has_group("credit_management.group_credit_manager")):
+            self._raise_credit_settings_access()
+        wanted = self[:1][fname]
+        accounting = self.env.ref(ACCOUNTING_ROLE_GROUPS[fname]).sudo()
+        for key, group_xmlid in CREDIT_ROLE_GROUPS.items():
+            credit_group = self.env.ref(group_xmlid).sudo()
+            if key == wanted:
+                accounting._apply_group(credit_group)
+            else:
+                accounting._remove_group(credit_group)
+
+    def _raise_credit_settings_access(self):
+        raise AccessError(self.env._("Only credit managers change the credit management settings."))
 
     @api.constrains("credit_warning_signals")
     def _check_credit_warning_signals(self):
@@ -142,16 +235,28 @@ class ResCompany(models.Model):
                     )
                 )
 
-    @api.constrains("credit_release_manager_amount")
-    def _check_credit_release_manager_amount(self):
+    # settings that are amounts, days or counts and make no sense below zero
+    _CREDIT_NON_NEGATIVE = (
+        "credit_release_manager_amount",
+        "credit_new_customer_amount",
+        "credit_assessment_manager_amount",
+        "credit_review_notice_days",
+        "credit_review_grace_days",
+        "credit_overdue_grace_days",
+    )
+
+    @api.constrains(*_CREDIT_NON_NEGATIVE)
+    def _check_credit_non_negative(self):
         for company in self:
-            if company.credit_release_manager_amount < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The analyst release tolerance cannot be negative (%(company)s).",
-                        company=company.name,
+            for fname in self._CREDIT_NON_NEGATIVE:
+                if company[fname] < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s cannot be negative (%(company)s).",
+                            setting=self._fields[fname]._description_string(self.env),
+                            company=company.name,
+                        )
                     )
-                )
 
     def _credit_overdue_thresholds(self):
         self.ensure_one()
@@ -203,16 +308,27 @@ class ResCompany(models.Model):
             )
         )
 
-    @api.constrains("credit_overdue_grace_days")
-    def _check_credit_overdue_grace_days(self):
-        for company in self:
-            if company.credit_overdue_grace_days < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The overdue grace days cannot be negative (%(company)s).",
-                        company=company.name,
-                    )
-                )
+    def _credit_manager(self):
+        """The credit manager who answers what exceeds the analysts' authority: the credit
+        controller when a manager, otherwise the first credit manager of the company."""
+        self.ensure_one()
+        group = self.env.ref("credit_management.group_credit_manager")
+        controller = self.sudo().credit_controller_id
+        if controller.active and group in controller.groups_id:
+            return controller
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("groups_id", "in", group.ids),
+                    ("share", "=", False),
+                    ("company_ids", "in", self.ids),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
 
     @api.constrains("credit_warning_threshold")
     def _check_credit_warning_threshold(self):
@@ -247,6 +363,98 @@ class ResCompany(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        credit_manager_only = not self.env.su and not self.env.user.has_group(
+            "base.group_erp_manager"
+        )
+        if credit_manager_only and any(
+            not fname.startswith(CREDIT_SETTING_PREFIX) for fname in vals
+        ):
+            # credit managers write the company's credit settings, nothing else of it
+            self._raise_credit_settings_access()
         if vals.get("credit_control_enabled"):
-            vals = dict(vals, account_use_credit_limit=True)
+            if credit_manager_only:
+                # keeping Odoo's credit limit on is part of switching credit control on
+                super(ResCompany, self.sudo()).write({"account_use_credit_limit": True})
+            else:
+                vals = dict(vals, account_use_credit_limit=True)
         return super().write(vals)
+
+    # ------------------------------------------------------------------------------------------
+    # Credit Settings (credit managers, without being Odoo administrators)
+    # ------------------------------------------------------------------------------------------
+    def action_credit_settings(self):
+        """The credit management settings of the current company."""
+        company = self.env.company
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Credit Settings"),
+            "res_model": "res.company",
+            "res_id": company.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("credit_management.res_company_view_form_credit").id, "form")],
+            "target": "current",
+        }
+
+    def _credit_run_now(self, model, method, title, what):
+        """Run a cron's work now, batch after batch, and say how much it did."""
+        self.env["res.company"].check_access("read")
+        if not (self.env.su or self.env.user.has_group("credit_management.group_credit_manager")):
+            self._raise_credit_settings_access()
+        done = 0
+        while True:
+            batch = getattr(self.env[model].sudo(), method)()
+            done += batch
+            if not batch:
+                break
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": what(done), "type": "success"},
+        }
+
+    def action_credit_run_overdue_check(self):
+        return self._credit_run_now(
+            "credit.event",
+            "_cron_overdue_check",
+            self.env._("Overdue check done"),
+            lambda n: self.env._(
+                "%(n)s customers or credit events updated (opened, escalated or closed).", n=n
+            ),
+        )
+
+    def action_credit_run_review_scheduler(self):
+        return self._credit_run_now(
+            "credit.assessment",
+            "_cron_review_scheduler",
+            self.env._("Reviews scheduled"),
+            lambda n: self.env._("%(n)s periodic assessments prepared for the salespeople.", n=n),
+        )
+
+    def action_credit_run_early_warning(self):
+        return self._credit_run_now(
+            "credit.event",
+            "_cron_early_warning",
+            self.env._("Early warning done"),
+            lambda n: self.env._("%(n)s customers raised or updated on the watch list.", n=n),
+        )
+
+    def action_credit_run_snapshot(self):
+        if not (self.env.su or self.env.user.has_group("credit_management.group_credit_manager")):
+            self._raise_credit_settings_access()
+        self.env["credit.exposure.snapshot"].sudo().action_run_snapshot()
+        count = (
+            self.env["credit.exposure.snapshot"]
+            .sudo()
+            .search_count([("date", "=", fields.Date.context_today(self))])
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Exposure snapshot taken"),
+                "message": self.env._(
+                    "Today's snapshot holds %(n)s customers' exposures.", n=count
+                ),
+                "type": "success",
+            },
+        }

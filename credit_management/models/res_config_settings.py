@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
     credit_overdue_grace_days = fields.Integer(
         related="company_id.credit_overdue_grace_days", readonly=False
     )
+    credit_net_unapplied_overdue = fields.Boolean(
+        related="company_id.credit_net_unapplied_overdue", readonly=False
+    )
     credit_warning_threshold = fields.Float(
         related="company_id.credit_warning_threshold", readonly=False
     )
@@ -67,34 +70,14 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_controller_id", readonly=False
     )
 
-    def action_credit_run_overdue_check(self):
-        self.env["credit.event"].check_access("write")
-        while self.env["credit.event"].sudo()._cron_overdue_check():
-            pass
-        return True
-
-    def action_credit_run_review_scheduler(self):
-        self.env["credit.assessment"].check_access("write")
-        while self.env["credit.assessment"].sudo()._cron_review_scheduler():
-            pass
-        return True
-
-    def action_credit_run_early_warning(self):
-        self.env["credit.event"].check_access("write")
-        while self.env["credit.event"].sudo()._cron_early_warning():
-            pass
-        return True
-
-    def action_credit_run_snapshot(self):
-        self.env["credit.exposure.snapshot"].check_access("read")
-        self.env["credit.exposure.snapshot"].action_run_snapshot()
-        return True
-
     @api.onchange("credit_control_enabled")
     def _onchange_credit_control_enabled(self):
         # credit control works on Odoo's own credit limit: keep both switches consistent
         if self.credit_control_enabled:
             self.account_use_credit_limit = True
+
+    def action_credit_settings(self):
+        return self.env["res.company"].action_credit_settings()
 
     def set_values(self):
         res = super().set_values()

@@ -1,21 +1,14 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .credit_file import HISTORY_FIELDS
-
-CREDIT_STATUSES = [
-    ("not_assessed", "Not Assessed"),
-    ("approved", "Approved"),
-    ("watch", "Watch"),
-    ("hold", "On Hold"),
-    ("blocked", "Blocked"),
-]
-HOLD_STATUSES = ("hold", "blocked")
+from .credit_status import CREDIT_STATUSES, HOLD_STATUSES
 
 # Who sees the credit summary of a customer, and who may change a customer's credit profile.
 CREDIT_READERS = "credit_management.group_credit_salesperson,credit_management.group_credit_auditor"
 CREDIT_WRITER = "credit_management.group_credit_analyst"
+CREDIT_MANAGER = "credit_management.group_credit_manager"
 # The fields of the credit profile that only finance (analysts and managers) may change.
 CREDIT_PROFILE_FIELDS = {
     "credit_status",
@@ -25,6 +18,8 @@ CREDIT_PROFILE_FIELDS = {
     "credit_score",
     "credit_assessment_id",
 }
+# Odoo's own credit limit fields: finance only, always with a reason, kept in the history.
+CREDIT_LIMIT_FIELDS = {"credit_limit", "use_partner_credit_limit"}
 # Partner fields filled from the figures of credit.exposure (field name -> figure key).
 EXPOSURE_FIGURES = {
     "credit_receivable_not_due": "receivable_not_due",
@@ -36,6 +31,8 @@ EXPOSURE_FIGURES = {
     "credit_exposure": "total",
     "credit_available": "available",
     "credit_utilization": "utilization",
+    "credit_over_limit": "is_over_limit",
+    "credit_is_overdue": "is_overdue",
 }
 
 
@@ -101,8 +98,17 @@ class ResPartner(models.Model):
     )
     credit_early_warning = fields.Text(
         compute="_compute_credit_early_warning",
-        groups="credit_management.group_credit_analyst,credit_management.group_credit_auditor",
-        help="The signals of the customer's open early-warning event.",
+        groups=CREDIT_READERS,
+        help="The signals of the customer's open early-warning event (salespeople see those of "
+        "the customers they are the salesperson of).",
+    )
+    credit_relevant = fields.Boolean(
+        string="Has Credit",
+        compute="_compute_credit_relevant",
+        search="_search_credit_relevant",
+        groups=CREDIT_READERS,
+        help="A customer with a credit limit, a credit status other than not assessed, or any "
+        "exposure in the current company.",
     )
     credit_assessment_count = fields.Integer(
         compute="_compute_credit_assessment_count", groups=CREDIT_READERS
@@ -175,12 +181,9 @@ class ResPartner(models.Model):
         partners = self.filtered("id")
         exposures = self.env["credit.exposure"]._get_exposure(partners, company)
         empty = self.env["credit.exposure"]._empty_exposure()
-        grace = company.credit_overdue_grace_days
         for partner in self:
             values = exposures.get(partner.commercial_partner_id.id, empty) if partner.id else empty
             partner.update({fname: values[key] for fname, key in EXPOSURE_FIGURES.items()})
-            partner.credit_over_limit = 0 < values["limit"] < values["total"]
-            partner.credit_is_overdue = values["overdue"] > 0 and values["overdue_days"] > grace
 
     @api.depends("credit_status")
     @api.depends_context("company")
@@ -198,21 +201,37 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_credit_early_warning(self):
-        events = (
-            self.env["credit.event"]
-            .sudo()
-            .search(
-                [
-                    ("event_type", "=", "early_warning"),
-                    ("state", "!=", "resolved"),
-                    ("company_id", "=", self.env.company.id),
-                    ("partner_id", "in", self.commercial_partner_id.ids),
-                ]
-            )
+        events = self.env["credit.event"]._open_cron_events(
+            self.env.company, "early_warning", self.commercial_partner_id.ids
         )
         text = {event.partner_id.id: event.description for event in events}
+        # P3.3.1: a salesperson follows the signals of their own customers
+        everyone = self.env.user.has_group(CREDIT_WRITER) or self.env.user.has_group(
+            "credit_management.group_credit_auditor"
+        )
         for partner in self:
-            partner.credit_early_warning = text.get(partner.commercial_partner_id.id, False)
+            commercial = partner.commercial_partner_id
+            visible = everyone or commercial.user_id == self.env.user
+            partner.credit_early_warning = visible and text.get(commercial.id, False)
+
+    @api.depends_context("company")
+    def _compute_credit_relevant(self):
+        relevant = self.search([("id", "in", self.ids), ("credit_relevant", "=", True)])
+        for partner in self:
+            partner.credit_relevant = partner in relevant
+
+    def _search_credit_relevant(self, operator, value):
+        Partner = self.sudo()
+        query = Partner._search(
+            [
+                "|",
+                ("credit_limit", ">", 0),
+                ("credit_status", "in", ("approved", "watch", "hold", "blocked")),
+            ]
+        )
+        exposed = self.env["credit.exposure"]._exposed_query(self.env.company)
+        sql = SQL("(%s) UNION (%s)", query.subselect(), exposed)
+        return self._credit_search_domain(operator, value, sql)
 
     def _compute_credit_assessment_count(self):
         counts = dict(
@@ -269,26 +288,98 @@ class ResPartner(models.Model):
                     )
                 )
 
-    def _check_credit_profile_write(self, fnames):
-        if self.env.su or not (set(fnames) & CREDIT_PROFILE_FIELDS):
+    @api.constrains("credit_limit")
+    def _check_credit_limit(self):
+        for partner in self.sudo():
+            if partner.credit_limit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The credit limit of %(partner)s cannot be negative: no limit means "
+                        "no credit.",
+                        partner=partner.display_name,
+                    )
+                )
+
+    @api.model
+    def _credit_change_reason(self):
+        """Why the credit profile changes: given by the wizard (or the assessment, the crons),
+        or the import itself when finance imports customers."""
+        reason = self.env.context.get("credit_change_reason")
+        if not reason and self.env.context.get("import_file"):
+            reason = self.env._("Imported by %(user)s", user=self.env.user.name)
+        return reason
+
+    def _check_credit_profile_write(self, vals, create=False):
+        """Only finance writes the credit profile and the limit, on every path (create,
+        write, import, RPC); a limit changes with a reason, and above the manager threshold
+        only a credit manager (or an approved assessment) sets it. Contacts are left out:
+        they carry their company's values (Odoo syncs the commercial fields) and the credit of
+        a contact is always its company's."""
+        if self.env.su:
+            return
+        if create:
+            if vals.get("parent_id") and not vals.get("is_company"):
+                return
+        elif not self.filtered(lambda p: p.commercial_partner_id == p):
+            return
+        fnames = {
+            fname
+            for fname in set(vals) & (CREDIT_PROFILE_FIELDS | CREDIT_LIMIT_FIELDS)
+            if not create or vals[fname]
+        }
+        if not fnames:
             return
         if not self.env.user.has_group(CREDIT_WRITER):
             raise AccessError(
                 self.env._(
-                    "Only finance (credit analysts and managers) can change a "
-                    "customer's credit status, hold or review date."
+                    "Only finance (credit analysts and managers) can change a customer's "
+                    "credit limit, status, hold or review date."
+                )
+            )
+        if not fnames & CREDIT_LIMIT_FIELDS:
+            return
+        if not (self._credit_change_reason() or "").strip():
+            raise UserError(
+                self.env._(
+                    "A credit limit changes with a reason: use Change Credit Limit on the "
+                    "customer's Credit tab."
+                )
+            )
+        company = self.env.company
+        threshold = company.credit_assessment_manager_amount
+        limit = vals.get("credit_limit") or 0.0
+        if (
+            threshold
+            and company.currency_id.compare_amounts(limit, threshold) > 0
+            and not self.env.user.has_group(CREDIT_MANAGER)
+        ):
+            raise AccessError(
+                self.env._(
+                    "A credit limit above %(threshold)s needs a credit manager or an approved "
+                    "credit assessment.",
+                    threshold=self.env["credit.decision"]._money(threshold, company),
                 )
             )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_credit_profile_write(vals)
-        return super().create(vals_list)
+            self._check_credit_profile_write(vals, create=True)
+        partners = super().create(vals_list)
+        tracked = {fname for vals in vals_list for fname in vals if fname in HISTORY_FIELDS}
+        if tracked:
+            empty = dict.fromkeys(tracked, False)
+            partners._credit_record_history(
+                {partner.id: empty for partner in partners},
+                partners._credit_profile_values(tracked),
+            )
+        return partners
 
     def write(self, vals):
         self._check_credit_profile_write(vals)
         tracked = [fname for fname in HISTORY_FIELDS if fname in vals]
+        if "use_partner_credit_limit" in vals and "credit_limit" not in tracked:
+            tracked.append("credit_limit")
         before = self._credit_profile_values(tracked) if tracked else {}
         res = super().write(vals)
         if tracked:
@@ -296,46 +387,44 @@ class ResPartner(models.Model):
         return res
 
     def _credit_profile_values(self, fnames):
-        """Displayable values of credit profile fields in the current company."""
+        """Values of credit profile fields in the current company, as the history keeps them
+        (amounts, status keys, rating ids)."""
         result = {}
         for partner in self.sudo():
-            values = {}
-            for fname in fnames:
-                value = partner[fname]
-                if fname == "credit_status":
-                    value = dict(CREDIT_STATUSES).get(value, "")
-                elif fname == "credit_rating_id":
-                    value = value.name or ""
-                else:
-                    value = f"{value or 0.0:.2f}"
-                values[fname] = value
-            result[partner.id] = values
+            result[partner.id] = {
+                fname: partner[fname].id if fname == "credit_rating_id" else partner[fname]
+                for fname in fnames
+            }
         return result
 
     def _credit_record_history(self, before, after):
+        """One history row per changed field of each commercial partner (contacts follow
+        their company and have no history of their own)."""
         company = self.env.company
-        changed = self.filtered(lambda p: before[p.id] != after[p.id])
+        changed = self.filtered(
+            lambda p: p == p.commercial_partner_id and before[p.id] != after[p.id]
+        )
         files = self.env["credit.file"]._for_partners(changed, company)
+        History = self.env["credit.history"]
         rows = []
         for partner in changed:
             for fname, new in after[partner.id].items():
                 old = before[partner.id][fname]
-                if old == new:
+                if (old or False) == (new or False):
                     continue
                 rows.append(
                     {
                         "partner_id": partner.id,
                         "company_id": company.id,
-                        "file_id": files[partner.commercial_partner_id.id].id,
+                        "file_id": files[partner.id].id,
                         "kind": HISTORY_FIELDS[fname],
-                        "old_value": old,
-                        "new_value": new,
-                        "reason": self.env.context.get("credit_change_reason"),
+                        "reason": self._credit_change_reason(),
                         "assessment_id": self.env.context.get("credit_assessment_id"),
                     }
+                    | History._typed_values(HISTORY_FIELDS[fname], old, new)
                 )
         if rows:
-            self.env["credit.history"].sudo().create(rows)
+            History.sudo().create(rows)
 
     def action_report_credit_event(self):
         return self.commercial_partner_id._credit_event_form_action({})
@@ -381,7 +470,21 @@ class ResPartner(models.Model):
         )
         action["context"] = {
             "default_partner_id": self.commercial_partner_id.id,
+            "default_change": "status",
             "default_new_status": self.env.context.get("credit_new_status", "hold"),
+        }
+        return action
+
+    def action_credit_change_limit(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.credit_hold_wizard_action"
+        )
+        action["name"] = self.env._("Change Credit Limit")
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+            "default_change": "limit",
+            "default_new_limit": self.commercial_partner_id.sudo().credit_limit,
         }
         return action
 

@@ -1,12 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.res_partner import CREDIT_STATUSES, HOLD_STATUSES
+from ..models.credit_status import CREDIT_STATUSES, HOLD_STATUSES
 
 
 class CreditHoldWizard(models.TransientModel):
-    """Finance changes a customer's credit status, always with a reason that stays in the
-    customer's chatter (placing on hold, blocking, lifting a hold, putting on watch)."""
+    """Finance changes a customer's credit status or credit limit, always with a reason that
+    stays in the customer's chatter and in the credit history (placing on hold, blocking,
+    lifting a hold, putting on watch, raising or lowering the limit)."""
 
     _name = "credit.hold.wizard"
     _description = "Change Customer Credit Status"
@@ -21,43 +22,83 @@ class CreditHoldWizard(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, readonly=True
     )
-    current_status = fields.Selection(CREDIT_STATUSES, compute="_compute_current_status")
-    new_status = fields.Selection(CREDIT_STATUSES, required=True)
+    change = fields.Selection(
+        [("status", "Credit Status"), ("limit", "Credit Limit")],
+        required=True,
+        default="status",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    current_status = fields.Selection(CREDIT_STATUSES, compute="_compute_current")
+    current_limit = fields.Monetary(compute="_compute_current")
+    new_status = fields.Selection(CREDIT_STATUSES)
+    new_limit = fields.Monetary()
     reason = fields.Text(required=True)
 
     @api.depends("partner_id", "company_id")
-    def _compute_current_status(self):
+    def _compute_current(self):
         for wizard in self:
             partner = wizard.partner_id.with_company(wizard.company_id).sudo()
-            wizard.current_status = partner.commercial_partner_id.credit_status or "not_assessed"
+            partner = partner.commercial_partner_id
+            wizard.current_status = partner.credit_status or "not_assessed"
+            wizard.current_limit = partner.credit_limit
 
     def action_confirm(self):
         self.ensure_one()
-        if not self.reason.strip():
-            raise UserError(self.env._("Please give the reason for this credit status change."))
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Please give the reason for this credit change."))
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
-        if self.new_status == self.current_status:
-            raise UserError(
-                self.env._(
-                    "%(partner)s already has this credit status.", partner=partner.display_name
+        partner = partner.with_context(credit_change_reason=self.reason)
+        Decision = self.env["credit.decision"]
+        if self.change == "limit":
+            if self.currency_id.compare_amounts(self.new_limit, self.current_limit) == 0:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s already has this credit limit.", partner=partner.display_name
+                    )
                 )
+            partner.write({"credit_limit": self.new_limit})
+            body = self.env._(
+                "Credit limit changed from %(old)s to %(new)s in %(company)s. Reason: %(reason)s",
+                old=Decision._money(self.current_limit, self.company_id),
+                new=Decision._money(self.new_limit, self.company_id),
+                company=self.company_id.name,
+                reason=self.reason,
             )
-        status_label = dict(self._fields["new_status"]._description_selection(self.env))[
-            self.new_status
-        ]
-        partner.with_context(credit_change_reason=self.reason).write(
-            {
-                "credit_status": self.new_status,
-                "credit_hold_reason": self.reason if self.new_status in HOLD_STATUSES else False,
-            }
-        )
-        partner.message_post(
-            body=self.env._(
+        else:
+            if not self.new_status:
+                raise UserError(self.env._("Choose the new credit status."))
+            if self.new_status == self.current_status:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s already has this credit status.",
+                        partner=partner.display_name,
+                    )
+                )
+            status_label = dict(self._fields["new_status"]._description_selection(self.env))[
+                self.new_status
+            ]
+            partner.write(
+                {
+                    "credit_status": self.new_status,
+                    "credit_hold_reason": self.reason
+                    if self.new_status in HOLD_STATUSES
+                    else False,
+                }
+            )
+            body = self.env._(
                 "Credit status changed to %(status)s in %(company)s. Reason: %(reason)s",
                 status=status_label,
                 company=self.company_id.name,
                 reason=self.reason,
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-        return {"type": "ir.actions.act_window_close"}
+            )
+        partner.message_post(body=body, subtype_xmlid="mail.mt_note")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Credit profile changed"),
+                "message": body,
+                "type": "success",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
