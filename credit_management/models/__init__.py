@@ -16,4 +16,5 @@ from . import res_partner
 from . import sale_order_line
 from . import sale_order
 from . import account_move
+from . import ir_binary
 from . import crm_lead

@@ -15,7 +15,14 @@ EVENT_TYPES = [
 ]
 SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 EVENT_STATES = [("open", "Open"), ("in_progress", "In Progress"), ("resolved", "Resolved")]
+EVENT_ORIGINS = [
+    ("reported", "Reported"),
+    ("overdue_check", "Overdue Check"),
+    ("early_warning", "Early Warning"),
+]
 ANALYST = "credit_management.group_credit_analyst"
+# Written by the crons and the buttons only (as the superuser), never by a user's create or write.
+SYSTEM_FIELDS = {"state", "origin", "escalation_level", "overdue_days", "auto_hold"}
 
 
 class CreditEvent(models.Model):
@@ -64,11 +71,30 @@ class CreditEvent(models.Model):
     state = fields.Selection(
         EVENT_STATES, required=True, default="open", tracking=True, readonly=True, index=True
     )
+    origin = fields.Selection(
+        EVENT_ORIGINS,
+        required=True,
+        default="reported",
+        readonly=True,
+        index=True,
+        help="Reported by a person, or opened by a monitoring cron (which alone updates and "
+        "closes its events).",
+    )
     resolution = fields.Text(tracking=True)
+
+    def _check_system_fields(self, vals):
+        if not self.env.su and SYSTEM_FIELDS & set(vals):
+            raise UserError(
+                self.env._(
+                    "The state, origin and escalation of a credit event are set by its buttons "
+                    "and the monitoring crons."
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_system_fields(vals)
             partner = self.env["res.partner"].browse(vals.get("partner_id"))
             if partner:
                 vals["partner_id"] = partner.commercial_partner_id.id
@@ -76,8 +102,8 @@ class CreditEvent(models.Model):
         events = super().create(vals_list)
         for event in events:
             self.env["credit.file"]._for_partner(event.partner_id, event.company_id)
-            if self.env.context.get("credit_event_no_activity"):
-                continue  # the overdue check schedules its own, per escalation level
+            if event.origin != "reported":
+                continue  # the crons schedule their own, per escalation level
             event.sudo().activity_schedule(
                 "credit_management.mail_activity_type_credit_event",
                 date_deadline=event.deadline or fields.Date.context_today(self),
@@ -88,8 +114,7 @@ class CreditEvent(models.Model):
         return events
 
     def write(self, vals):
-        if "state" in vals and not self.env.su:
-            raise UserError(self.env._("A credit event changes state through its buttons."))
+        self._check_system_fields(vals)
         return super().write(vals)
 
     def _check_finance(self):

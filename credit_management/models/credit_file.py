@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import SQL
+
+from .credit_status import CREDIT_STATUSES
 
 HISTORY_FIELDS = {
     "credit_limit": "limit",
@@ -15,7 +19,19 @@ HISTORY_KINDS = [
     ("rating", "Rating"),
     ("score", "Score"),
 ]
-ACCESS_CHANNELS = [("form", "Form"), ("export", "Export"), ("rpc", "RPC")]
+ACCESS_CHANNELS = [
+    ("list", "List"),
+    ("form", "Form"),
+    ("download", "Download"),
+    ("export", "Export"),
+    ("rpc", "RPC"),
+]
+# Cursor cache key: depth of the logged calls in progress (only the outermost one logs).
+LOGGING = "credit_management.access_logging"
+# The same opening seen again within these minutes is not logged again.
+REPEAT_MINUTES = 10
+# A list row of the log names its first records.
+LIST_NAMES = 5
 
 
 class AppendOnly(models.AbstractModel):
@@ -37,28 +53,66 @@ class AppendOnly(models.AbstractModel):
 
 class CreditHistory(models.Model):
     """One change of a customer's limit, status, rating or score in a company: who, when,
-    why, and from which assessment (P3.2.2)."""
+    why, and from which assessment (P3.2.2). Values are kept as amounts, status keys and
+    rating ids, and shown in the reader's language: a rating renamed or translated, or two
+    companies with a grade of the same name, never confuse the history."""
 
     _name = "credit.history"
     _description = "Credit Profile Change"
     _inherit = ("credit.append.only",)
     _order = "date desc, id desc"
 
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    # a customer with a credit history is archived, not deleted
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="restrict"
+    )
     company_id = fields.Many2one("res.company", required=True, index=True)
     file_id = fields.Many2one("credit.file", string="Credit File", index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", required=True, default=lambda s: s.env.user)
     kind = fields.Selection(HISTORY_KINDS, string="Change", required=True)
-    old_value = fields.Char()
-    new_value = fields.Char()
+    old_amount = fields.Float(help="Old limit or score.")
+    new_amount = fields.Float(help="New limit or score.")
+    old_status = fields.Selection(CREDIT_STATUSES)
+    new_status = fields.Selection(CREDIT_STATUSES, index=True)
+    old_rating_id = fields.Many2one("credit.rating", ondelete="restrict")
+    new_rating_id = fields.Many2one("credit.rating", ondelete="restrict")
+    old_value = fields.Char(compute="_compute_values")
+    new_value = fields.Char(compute="_compute_values")
     reason = fields.Text()
     assessment_id = fields.Many2one("credit.assessment")
 
+    @api.model
+    def _typed_values(self, kind, old, new):
+        """The columns that keep a change of ``kind`` from ``old`` to ``new``."""
+        columns = {
+            "limit": ("old_amount", "new_amount"),
+            "score": ("old_amount", "new_amount"),
+            "status": ("old_status", "new_status"),
+            "rating": ("old_rating_id", "new_rating_id"),
+        }[kind]
+        return dict(zip(columns, (old or False, new or False), strict=True))
+
+    @api.depends("kind", "old_amount", "new_amount", "old_status", "new_status")
+    @api.depends_context("lang")
+    def _compute_values(self):
+        statuses = dict(self._fields["new_status"]._description_selection(self.env))
+        for row in self:
+            if row.kind == "status":
+                old, new = statuses.get(row.old_status, ""), statuses.get(row.new_status, "")
+            elif row.kind == "rating":
+                old, new = row.sudo().old_rating_id.name or "", row.sudo().new_rating_id.name or ""
+            else:
+                old, new = f"{row.old_amount:.2f}", f"{row.new_amount:.2f}"
+            row.old_value, row.new_value = old, new
+
 
 class CreditAccessLog(models.Model):
-    """Every opening of a credit file or of an assessment's documents: who, when, what, from
-    where. Auditors read it; nobody but the superuser changes it."""
+    """Every opening of a credit file, an assessment or an assessment's documents: who, when,
+    what, how (a list, a form, a download, an export, a program's RPC read), from where.
+    Logged once per opening: the same person opening the same thing the same way again within
+    a few minutes (a reload, a save) is the same opening. Auditors read it; nobody but the
+    superuser changes it."""
 
     _name = "credit.access.log"
     _description = "Credit Access Log"
@@ -67,67 +121,150 @@ class CreditAccessLog(models.Model):
 
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     user_id = fields.Many2one("res.users", required=True, index=True)
+    company_id = fields.Many2one("res.company", index=True)
+    model_id = fields.Many2one("ir.model", string="What Was Opened", ondelete="cascade")
     res_model = fields.Char(string="Model", required=True)
-    res_id = fields.Integer(string="Record", required=True)
-    record_name = fields.Char(string="What")
-    channel = fields.Selection(ACCESS_CHANNELS, required=True)
+    res_id = fields.Integer(string="Record", help="0 for a list of several records.")
+    record_name = fields.Char(string="Records")
+    record_count = fields.Integer(string="Count", default=1)
+    channel = fields.Selection(ACCESS_CHANNELS, string="How", required=True)
     ip_address = fields.Char(string="IP Address")
 
     @api.model
     def _log(self, records, channel):
+        """Log that the current user opened ``records`` through ``channel``: one row per
+        record for forms, downloads and RPC reads, one row per company for a list or an
+        export. Openings already logged in the last minutes are not logged again."""
+        records = records.sudo().exists()
         if not records:
             return
+        since = fields.Datetime.now() - timedelta(minutes=REPEAT_MINUTES)
         ip = request.httprequest.remote_addr if request else False
-        self.sudo().create(
-            [
+        model_id = self.env["ir.model"]._get_id(records._name)
+        rows = []
+        if channel in ("list", "export"):
+            for company in records.company_id or [records.company_id]:
+                group = records.filtered(lambda r, c=company: r.company_id == c)
+                names = group[:LIST_NAMES].mapped("display_name")
+                more = len(group) - len(names)
+                rows.append(
+                    {
+                        "res_id": 0,
+                        "company_id": company.id,
+                        "record_count": len(group),
+                        "record_name": ", ".join(names)
+                        + (self.env._(" and %(n)s more", n=more) if more > 0 else ""),
+                    }
+                )
+        else:
+            rows = [
                 {
-                    "user_id": self.env.uid,
-                    "res_model": record._name,
                     "res_id": record.id,
-                    "record_name": record.sudo().display_name,
-                    "channel": channel,
-                    "ip_address": ip,
+                    "company_id": record.company_id.id,
+                    "record_name": record.display_name,
                 }
                 for record in records
             ]
+        logged = self.sudo().search_fetch(
+            [
+                ("user_id", "=", self.env.uid),
+                ("res_model", "=", records._name),
+                ("channel", "=", channel),
+                ("res_id", "in", [row["res_id"] for row in rows]),
+                ("date", ">=", since),
+            ],
+            ["res_id", "record_name"],
         )
+        seen = {(entry.res_id, entry.record_name if not entry.res_id else "") for entry in logged}
+        vals_list = [
+            row
+            | {
+                "user_id": self.env.uid,
+                "model_id": model_id,
+                "res_model": records._name,
+                "channel": channel,
+                "ip_address": ip,
+            }
+            for row in rows
+            if (row["res_id"], row["record_name"] if not row["res_id"] else "") not in seen
+        ]
+        if vals_list:
+            self.sudo().create(vals_list)
 
 
 class CreditAccessLogged(models.AbstractModel):
-    """Records whose every opening is logged: form (web_read), export and RPC reads."""
+    """Records whose every opening is logged: lists and forms of the web client, downloads of
+    their files, exports, and reads by programs over RPC (JSON-RPC, XML-RPC, call_kw)."""
 
     _name = "credit.access.logged"
     _description = "Credit Record with Access Log"
+    _credit_access_logged = True
+
+    def _credit_logged_call(self, channel, call, records=None):
+        """Run ``call``; log ``channel`` for the outermost logged call only (a form's read
+        inside a list, a read inside a form, are the same opening)."""
+        cache = self.env.cr.cache
+        outer = not cache.get(LOGGING)
+        cache[LOGGING] = cache.get(LOGGING, 0) + 1
+        try:
+            result = call()
+        finally:
+            cache[LOGGING] -= 1
+        if outer and channel:
+            self.env["credit.access.log"]._log(records(result) if records else self, channel)
+        return result
+
+    @api.model
+    def web_search_read(self, domain, specification, offset=0, limit=None, order=None, **kw):
+        return self._credit_logged_call(
+            "list",
+            lambda: super(CreditAccessLogged, self).web_search_read(
+                domain, specification, offset=offset, limit=limit, order=order, **kw
+            ),
+            lambda result: self.browse([row["id"] for row in result["records"]]),
+        )
 
     def web_read(self, specification):
-        result = super().web_read(specification)
-        self.env["credit.access.log"]._log(self, "form")
-        return result
+        return self._credit_logged_call(
+            "form", lambda: super(CreditAccessLogged, self).web_read(specification)
+        )
 
     def export_data(self, fields_to_export):
-        result = super().export_data(fields_to_export)
-        self.env["credit.access.log"]._log(self, "export")
-        return result
+        return self._credit_logged_call(
+            "export", lambda: super(CreditAccessLogged, self).export_data(fields_to_export)
+        )
 
     def read(self, fields=None, load="_classic_read"):
-        result = super().read(fields, load)
-        if self._credit_rpc_request("read"):
-            self.env["credit.access.log"]._log(self, "rpc")
-        return result
+        return self._credit_logged_call(
+            self._credit_rpc_request("read") and "rpc",
+            lambda: super(CreditAccessLogged, self).read(fields, load),
+        )
 
     @api.model
     def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **kwargs):
-        result = super().search_read(domain, fields, offset, limit, order, **kwargs)
-        if self._credit_rpc_request("search_read"):
-            self.env["credit.access.log"]._log(self.browse([row["id"] for row in result]), "rpc")
-        return result
+        return self._credit_logged_call(
+            self._credit_rpc_request("search_read") and "rpc",
+            lambda: super(CreditAccessLogged, self).search_read(
+                domain, fields, offset, limit, order, **kwargs
+            ),
+            lambda result: self.browse([row["id"] for row in result]),
+        )
+
+    # the web client's reads run in read-only transactions (Odoo's api.readonly): these write
+    # the log, so they run read/write
+    web_search_read._readonly = False
+    web_read._readonly = False
+    export_data._readonly = False
+    read._readonly = False
+    search_read._readonly = False
 
     @api.model
     def _credit_rpc_request(self, method):
-        """True when the current request is an RPC call of ``method`` (not the web client's
-        form or list, which use web_read and web_search_read)."""
+        """True when ``method`` is called by a program: over XML-RPC or JSON-RPC (Odoo runs
+        those without an HTTP request, as the caller's user), or through call_kw (not the web
+        client's forms and lists, which use web_read and web_search_read)."""
         if not request:
-            return False
+            return not self.env.su
         path = request.httprequest.path
         if path.startswith("/web/dataset/call_kw"):
             return request.params.get("method") == method

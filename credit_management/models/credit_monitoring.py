@@ -33,6 +33,18 @@ class CreditEventMonitoring(models.Model):
     )
 
     @api.model
+    def _open_cron_events(self, company, origin, partner_ids=None):
+        """The unresolved events a monitoring cron (``origin``) opened in ``company``."""
+        domain = [
+            ("origin", "=", origin),
+            ("state", "!=", "resolved"),
+            ("company_id", "=", company.id),
+        ]
+        if partner_ids is not None:
+            domain.append(("partner_id", "in", partner_ids))
+        return self.sudo().search(domain)
+
+    @api.model
     def _overdue_level(self, company, days):
         thresholds = company._credit_overdue_thresholds()
         return sum(1 for threshold in thresholds if days >= threshold)
@@ -43,20 +55,14 @@ class CreditEventMonitoring(models.Model):
         out of date, and open overdue events of customers who have paid. Two queries."""
         rows = self.env.execute_query_dict(
             SQL(
-                "SELECT partner_id, overdue, overdue_days FROM (%s) x"
-                " WHERE x.overdue > 0 AND x.overdue_days > %s",
+                # the amount that counts: net of unapplied credits when the company nets them
+                "SELECT partner_id, overdue_net AS overdue, overdue_days FROM (%s) x"
+                " WHERE x.is_overdue",
                 self.env["credit.exposure"]._exposure_query(company),
-                company.credit_overdue_grace_days,
             )
         )
         overdue = {row["partner_id"]: row for row in rows}
-        events = self.sudo().search(
-            [
-                ("event_type", "=", "overdue"),
-                ("state", "!=", "resolved"),
-                ("company_id", "=", company.id),
-            ]
-        )
+        events = self._open_cron_events(company, "overdue_check")
         by_partner = {event.partner_id.id: event for event in events}
         currency = company.currency_id
         to_update = [
@@ -76,16 +82,20 @@ class CreditEventMonitoring(models.Model):
 
         def work(company):
             to_update, to_close, by_partner = self._overdue_work(company)
-            return [("update", row, by_partner.get(row["partner_id"])) for row in to_update] + [
-                ("close", event, None) for event in to_close
-            ]
+            return (
+                [("update", row, by_partner.get(row["partner_id"])) for row in to_update]
+                + [("close", event, None) for event in to_close]
+                + [("deadline", event, level) for event, level in self._deadline_work(company)]
+            )
 
         def process(company, items):
-            for kind, item, event in items:
+            for kind, item, extra in items:
                 if kind == "update":
-                    self._overdue_update(company, item, event)
-                else:
+                    self._overdue_update(company, item, extra)
+                elif kind == "close":
                     item._overdue_close()
+                else:
+                    item._deadline_escalate(extra)
 
         return run_in_batches(self.env, work, process, batch_size)
 
@@ -105,7 +115,13 @@ class CreditEventMonitoring(models.Model):
                 company,
                 partner,
                 "overdue",
-                {"name": summary, "amount": amount, "overdue_days": days, "escalation_level": 0},
+                {
+                    "name": summary,
+                    "origin": "overdue_check",
+                    "amount": amount,
+                    "overdue_days": days,
+                    "escalation_level": 0,
+                },
             )
         previous = event.escalation_level
         event.sudo().write(
@@ -136,14 +152,50 @@ class CreditEventMonitoring(models.Model):
 
     @api.model
     def _open_monitoring_event(self, company, partner, event_type, vals):
-        """An event opened by a cron: its activities are scheduled by the cron itself."""
-        return (
-            self.sudo()
-            .with_context(credit_event_no_activity=True)
-            .create(
-                {"partner_id": partner.id, "company_id": company.id, "event_type": event_type}
-                | vals
+        """An event opened by a cron (its origin says which): the cron schedules its
+        activities itself."""
+        return self.sudo().create(
+            {"partner_id": partner.id, "company_id": company.id, "event_type": event_type} | vals
+        )
+
+    @api.model
+    def _deadline_work(self, company):
+        """Reported events finance has not taken up by their deadline: ``[(event, level)]``
+        where the days past the deadline reach a new escalation level (the overdue levels)."""
+        today = fields.Date.context_today(self)
+        events = self.sudo().search(
+            [
+                ("origin", "=", "reported"),
+                ("state", "=", "open"),
+                ("deadline", "<", today),
+                ("company_id", "=", company.id),
+            ],
+            order="id",
+        )
+        work = []
+        for event in events:
+            level = self._overdue_level(company, (today - event.deadline).days)
+            if level > event.escalation_level:
+                work.append((event, level))
+        return work
+
+    def _deadline_escalate(self, level):
+        """P3.3.2: an anomaly nobody answered escalates, like an overdue customer: a higher
+        level and severity, and activities for the salesperson and finance."""
+        self.ensure_one()
+        ranks = ("low", "medium", "high", "critical")
+        severity = ranks[max(ranks.index(self.severity), min(level, 3))]
+        self.sudo().write({"escalation_level": level, "severity": severity})
+        self.sudo().message_post(
+            body=self.env._(
+                "Not answered by its deadline %(deadline)s: escalated to level %(level)s.",
+                deadline=fields.Date.to_string(self.deadline),
+                level=level,
             )
+        )
+        self._ask_sales_and_finance(
+            self.env._("Unanswered credit event, level %(level)s: agree the response", level=level),
+            self.description or self.name,
         )
 
     def _overdue_escalate(self, level):
@@ -198,6 +250,7 @@ class CreditEventMonitoring(models.Model):
         for model in ("account.move", "account.move.line", "sale.order"):
             self.env[model].flush_model()
         threshold = company.credit_warning_threshold
+        Rating = self.env["credit.rating"].sudo()
         add(
             self.env.execute_query_dict(
                 SQL(
@@ -216,14 +269,20 @@ class CreditEventMonitoring(models.Model):
             self.env.execute_query_dict(
                 SQL(
                     """
-                    WITH past AS (
-                        SELECT DISTINCT ON (partner_id) partner_id, overdue
-                          FROM credit_exposure_snapshot
+                    WITH past_date AS (
+                        -- the snapshot of a month ago (or the last one before): without one,
+                        -- nothing can be said to be rising
+                        SELECT MAX(date) AS date FROM credit_exposure_snapshot
                          WHERE company_id = %(company)s AND date <= %(month_ago)s
-                      ORDER BY partner_id, date DESC
+                    ),
+                    past AS (
+                        SELECT s.partner_id, s.overdue
+                          FROM credit_exposure_snapshot s JOIN past_date d ON s.date = d.date
+                         WHERE s.company_id = %(company)s
                     )
                     SELECT now_.partner_id, now_.overdue AS now, COALESCE(past.overdue, 0) AS past
                       FROM credit_exposure_snapshot now_
+                      JOIN past_date ON past_date.date IS NOT NULL
                  LEFT JOIN past ON past.partner_id = now_.partner_id
                      WHERE now_.company_id = %(company)s
                        AND now_.date = (SELECT MAX(date) FROM credit_exposure_snapshot
@@ -309,10 +368,10 @@ class CreditEventMonitoring(models.Model):
             self.env.execute_query_dict(
                 SQL(
                     """
-                    SELECT h.partner_id, h.old_value, h.new_value
+                    SELECT h.partner_id, h.old_rating_id, h.new_rating_id
                       FROM credit_history h
-                      JOIN credit_rating new_ ON new_.name->>'en_US' = h.new_value
-                      JOIN credit_rating old_ ON old_.name->>'en_US' = h.old_value
+                      JOIN credit_rating new_ ON new_.id = h.new_rating_id
+                      JOIN credit_rating old_ ON old_.id = h.old_rating_id
                      WHERE h.kind = 'rating' AND h.company_id = %(company)s
                        AND h.date >= %(quarter)s AND new_.min_score < old_.min_score
                     """,
@@ -321,7 +380,9 @@ class CreditEventMonitoring(models.Model):
                 )
             ),
             lambda r: self.env._(
-                "Rating downgraded from %(old)s to %(new)s.", old=r["old_value"], new=r["new_value"]
+                "Rating downgraded from %(old)s to %(new)s.",
+                old=Rating.browse(r["old_rating_id"]).name,
+                new=Rating.browse(r["new_rating_id"]).name,
             ),
         )
         add(
@@ -330,7 +391,7 @@ class CreditEventMonitoring(models.Model):
                     """
                     SELECT partner_id, COUNT(*) AS events FROM credit_event
                      WHERE state != 'resolved' AND company_id = %(company)s
-                       AND event_type != 'early_warning'
+                       AND origin != 'early_warning'
                   GROUP BY partner_id
                     """,
                     company=company.id,
@@ -356,14 +417,7 @@ class CreditEventMonitoring(models.Model):
         signals = self._early_warning_signals(company)
         minimum = company.credit_warning_signals
         flagged = {pid: lines for pid, lines in signals.items() if len(lines) >= minimum}
-        open_events = self.sudo().search(
-            [
-                ("event_type", "=", "early_warning"),
-                ("state", "!=", "resolved"),
-                ("company_id", "=", company.id),
-                ("partner_id", "in", list(flagged)),
-            ]
-        )
+        open_events = self._open_cron_events(company, "early_warning", list(flagged))
         current = {event.partner_id.id: event.description for event in open_events}
         return [
             (pid, lines)
@@ -375,15 +429,7 @@ class CreditEventMonitoring(models.Model):
     def _early_warning_raise(self, company, partner_id, lines):
         partner = self.env["res.partner"].browse(partner_id).with_company(company).sudo()
         description = "\n".join(lines)
-        event = self.sudo().search(
-            [
-                ("event_type", "=", "early_warning"),
-                ("state", "!=", "resolved"),
-                ("company_id", "=", company.id),
-                ("partner_id", "=", partner.id),
-            ],
-            limit=1,
-        )
+        event = self._open_cron_events(company, "early_warning", partner.ids)[:1]
         summary = self.env._(
             "Early warning: %(partner)s shows %(n)s risk signals",
             partner=partner.display_name,
@@ -398,6 +444,7 @@ class CreditEventMonitoring(models.Model):
                 "early_warning",
                 {
                     "name": summary,
+                    "origin": "early_warning",
                     "severity": "high" if len(lines) > company.credit_warning_signals else "medium",
                     "description": description,
                 },
