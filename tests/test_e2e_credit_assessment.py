@@ -61,7 +61,11 @@ def test_salesperson_submits_finance_approves(admin, salesperson):
         "credit.assessment",
         "write",
         [assessment],
-        {"approved_rating_id": rating, "approved_limit": 8000.0},
+        {
+            "approved_rating_id": rating,
+            "approved_limit": 8000.0,
+            "decision_reason": "The customer asked for 8,000 only.",
+        },
     )
     admin.execute("credit.assessment", "action_approve", [assessment])
     [partner] = admin.execute(

@@ -13,3 +13,7 @@ from . import test_exposure_snapshot
 from . import test_overdue_check
 from . import test_review_scheduler
 from . import test_early_warning
+from . import test_hold_lifecycle
+from . import test_assessment_decision
+from . import test_credit_rights
+from . import test_credit_download

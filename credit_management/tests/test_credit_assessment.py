@@ -115,6 +115,7 @@ class TestCreditAssessment(CreditCommon):
             {
                 "approved_rating_id": self.rating_b.id,
                 "approved_limit": 20000.0,
+                "decision_reason": "The customer asked for 20,000 only.",
                 "recommendation": "Approve the requested limit.",
                 "report": "<p>Sound finances, clean history.</p>",
             }
@@ -290,7 +291,11 @@ class TestCreditAssessment(CreditCommon):
         self._to_review(assessment)
         self._score(assessment, ["Sound", "Good", "Clean", "Mostly on time"])
         assessment.with_user(self.analyst).write(
-            {"approved_rating_id": self.rating_b.id, "approved_limit": 5000.0}
+            {
+                "approved_rating_id": self.rating_b.id,
+                "approved_limit": 5000.0,
+                "decision_reason": "The requested limit",
+            }
         )
         assessment.with_user(self.analyst).action_approve()
         second.action_confirm()
@@ -336,15 +341,15 @@ class TestCreditAssessment(CreditCommon):
                     ],
                 }
             )
-        with self.assertRaisesRegex(ValidationError, "overlap"):
-            self.env["credit.rating"].with_user(self.manager).create(
-                {"name": "X", "min_score": 50, "max_score": 70}
-            )
+        # grades start at their own score and one starts at 0 (bands never overlap nor leave
+        # a gap: each runs up to the next grade)
+        with self.assertRaisesRegex(ValidationError, "both start at"):
+            self.env["credit.rating"].with_user(self.manager).create({"name": "X", "min_score": 60})
         with self.assertRaisesRegex(ValidationError, "no rating"):
-            self.env.ref("credit_management.rating_e").with_user(self.manager).max_score = 15
+            self.env.ref("credit_management.rating_e").with_user(self.manager).min_score = 15
         with self.assertRaises(ValidationError):
             self.env["credit.rating"].with_user(self.manager).create(
-                {"name": "Y", "min_score": 90, "max_score": 120}
+                {"name": "Y", "min_score": 120}
             )
 
     def test_request_from_the_opportunity_and_the_customer(self):

@@ -10,6 +10,7 @@ COMPANY_SETTINGS = (
     "credit_control_enabled",
     "credit_include_uninvoiced_orders",
     "credit_overdue_grace_days",
+    "credit_new_customer_rule",
 )
 
 
@@ -32,6 +33,7 @@ class TestConcurrentConfirmation(TransactionCase):
                     "credit_control_enabled": True,
                     "credit_include_uninvoiced_orders": True,
                     "credit_overdue_grace_days": 0,
+                    "credit_new_customer_rule": "off",
                 }
             )
             partner = env["res.partner"].create(
@@ -86,6 +88,10 @@ class TestConcurrentConfirmation(TransactionCase):
             users.unlink()
             user_partners.unlink()
             env["product.product"].browse(self.data["product"]).product_tmpl_id.unlink()
+            # the customer's credit history and file go with it (the superuser only)
+            domain = [("partner_id", "=", self.data["partner"])]
+            env["credit.history"].search(domain).unlink()
+            env["credit.file"].search(domain).unlink()
             env["res.partner"].browse(self.data["partner"]).unlink()
             env["res.company"].browse(self.data["company"]).write(self.data["saved"])
 

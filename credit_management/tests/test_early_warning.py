@@ -99,7 +99,9 @@ class TestEarlyWarning(CreditCronCommon):
         self._pay_on(recent, self.today - timedelta(days=30))  # 20 days late
         self.assertTrue(any("Paying slower" in s for s in self._signals(payer)))
 
-        buyer = self.env["res.partner"].create({"name": "Quiet buyer", "is_company": True})
+        buyer = self.env["res.partner"].create(
+            {"name": "Quiet buyer", "is_company": True, "credit_limit": 1000.0}
+        )
         orders = self.env["sale.order"].create(
             [
                 {
@@ -133,6 +135,31 @@ class TestEarlyWarning(CreditCronCommon):
         self.assertEqual(self.Event._cron_early_warning(1), 0)
         self.assertEqual(len(self._warnings()), 1)
         self.assertEqual(len(self._warnings(second)), 1)
+
+    def test_overdue_rising_needs_a_snapshot_of_a_month_ago(self):
+        """Without a snapshot a month back, nothing can be said to be rising."""
+        Snapshot = self.env["credit.exposure.snapshot"].sudo()
+        self._invoice(self.customer, 100.0, days_ago=60, due_in=30)
+        Snapshot._snapshot_company(self.company, self.today - timedelta(days=3))
+        Snapshot._snapshot_company(self.company, self.today)
+        self.assertFalse(any("Overdue rising" in s for s in self._signals()))
+
+    def test_rating_downgrade_is_read_from_rating_ids(self):
+        """The downgrade signal holds for an approver working in Chinese, and when two
+        companies have a grade of the same name."""
+        self.env["res.lang"]._activate_lang("zh_TW")
+        rating_a = self.env.ref("credit_management.rating_a")
+        rating_c = self.env.ref("credit_management.rating_c")
+        rating_a.sudo().with_context(lang="zh_TW").name = "甲"
+        company_2 = self.setup_other_company(name="Credit Company Two")["company"]
+        self.env["credit.rating"].sudo().create(
+            {"name": "A", "min_score": 90, "company_id": company_2.id}
+        )
+        partner = self.customer.with_context(credit_change_reason="Review")
+        partner.with_user(self.analyst).credit_rating_id = rating_a
+        partner.with_user(self.analyst).with_context(lang="zh_TW").credit_rating_id = rating_c
+        signals = self._signals()
+        self.assertIn("Rating downgraded from A to C.", signals)
 
     def _pay_on(self, invoice, date):
         return (

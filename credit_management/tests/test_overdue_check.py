@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.tests import tagged
 
 from .common import CreditCronCommon
@@ -119,3 +121,46 @@ class TestOverdueCheck(CreditCronCommon):
         big = measure()
         self.assertEqual((small[0], big[0]), (1, 20))
         self.assertEqual(big[1], small[1])
+
+    def test_unanswered_reported_events_escalate(self):
+        event = (
+            self.env["credit.event"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "name": "Customer announced a restructuring",
+                    "partner_id": self.customer.id,
+                    "event_type": "legal",
+                    "severity": "low",
+                    "deadline": self.today - timedelta(days=2),
+                }
+            )
+        )
+        self.assertEqual(self._run(), 1)
+        self.assertRecordValues(event, [{"escalation_level": 1, "severity": "medium"}])
+        asked = event.activity_ids.filtered(lambda a: "Unanswered" in (a.summary or ""))
+        self.assertEqual(sorted(asked.user_id.mapped("login")), ["credit_analyst", "credit_sales"])
+        self.assertEqual(self._run(), 0)  # escalated once per level
+        # once finance takes it up, it is answered
+        late = (
+            self.env["credit.event"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "name": "Bank called",
+                    "partner_id": self.customer.id,
+                    "deadline": self.today - timedelta(days=40),
+                }
+            )
+        )
+        late.with_user(self.analyst).action_start()
+        self.assertEqual(self._run(), 0)
+
+    def test_paid_by_unapplied_credits_is_not_overdue(self):
+        self._invoice(self.customer, 300.0, days_ago=40, due_in=30)
+        self._invoice(self.customer, 500.0, move_type="out_refund")
+        self.assertEqual(self._run(), 0)
+        self.assertFalse(self._events())
+        self.company.credit_net_unapplied_overdue = False
+        self.assertEqual(self._run(), 1)
+        self.assertEqual(self._events().amount, 300.0)
