@@ -29,10 +29,10 @@ def migrate(cr, version):
         " WHERE table_name = 'credit_history' AND column_name = 'old_value'"
     )
     if cr.fetchone():
-        cr.execute("SELECT id, kind, old_value, new_value FROM credit_history")
         ratings = {}
         for rating in env["credit.rating"].with_context(active_test=False).search([]):
             ratings.setdefault(rating.with_context(lang="en_US").name, rating.id)
+        cr.execute("SELECT id, kind, old_value, new_value FROM credit_history")
         for row_id, kind, old, new in cr.fetchall():
             if kind in ("limit", "score"):
                 values = (_to_float(old), _to_float(new), None, None, None, None)
