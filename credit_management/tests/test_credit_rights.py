@@ -187,3 +187,20 @@ class TestCreditRights(CreditCommon):
         )
         self.assertIn(ordering, on_hold)
         self.assertTrue(ordering.with_user(self.analyst).credit_over_limit)
+
+    def test_finance_who_also_sells_sees_every_held_order(self):
+        """A credit manager with Sales rights limited to their own documents still finds the
+        held orders of the other salespeople."""
+        selling_manager = self._credit_user(
+            "credit_selling_manager",
+            "credit_management.group_credit_manager",
+            "sales_team.group_sale_salesman",
+        )
+        self._invoice(self.customer, 2400.0)
+        order = self._order(self.customer, 500.0, confirm=False)
+        order.user_id = self.salesperson
+        order.with_user(self.salesperson).action_confirm()
+        self.assertEqual(order.credit_hold_state, "held")
+        Order = self.env["sale.order"].with_user(selling_manager)
+        self.assertEqual(Order.search([("credit_hold_state", "=", "held")]), order)
+        self.assertTrue(order.with_user(selling_manager).order_line.read(["price_unit"]))
