@@ -45,7 +45,7 @@ class CreditDecision(models.AbstractModel):
     def _rule_labels(self):
         """Readable name of each rule code, for lists and reports of held documents."""
         return {
-            "status": self.env._("Customer on hold or blocked"),
+            "status": self.env._("Customer's credit status"),
             "rating_policy": self.env._("Rating allows no credit"),
             "new_customer": self.env._("No approved credit assessment"),
             "review_overdue": self.env._("Credit review overdue"),

@@ -112,12 +112,13 @@ class CreditRating(models.Model):
                     )
                 starts[rating.min_score] = rating
             if scale and 0 not in starts:
+                where = company.name or self.env._("shared grades")
                 raise ValidationError(
                     self.env._(
-                        "Scores from 0 to %(score)s would have no rating: keep a grade that "
-                        "starts at 0%(company)s.",
+                        "Scores from 0 to %(score)s would have no rating in %(where)s: keep a "
+                        "grade that starts at 0.",
                         score=min(starts),
-                        company=f" ({company.name})" if company else "",
+                        where=where,
                     )
                 )
 

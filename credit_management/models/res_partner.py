@@ -102,6 +102,10 @@ class ResPartner(models.Model):
         help="The signals of the customer's open early-warning event (salespeople see those of "
         "the customers they are the salesperson of).",
     )
+    credit_is_finance = fields.Boolean(
+        compute="_compute_credit_is_finance",
+        help="The current user changes credit profiles (finance): the form lets them.",
+    )
     credit_relevant = fields.Boolean(
         string="Has Credit",
         compute="_compute_credit_relevant",
@@ -213,6 +217,10 @@ class ResPartner(models.Model):
             commercial = partner.commercial_partner_id
             visible = everyone or commercial.user_id == self.env.user
             partner.credit_early_warning = visible and text.get(commercial.id, False)
+
+    @api.depends_context("uid")
+    def _compute_credit_is_finance(self):
+        self.credit_is_finance = self.env.user.has_group(CREDIT_WRITER)
 
     @api.depends_context("company")
     def _compute_credit_relevant(self):
