@@ -10,6 +10,7 @@ from odoo.tools import SQL
 from odoo.tools.mimetypes import guess_mimetype
 
 from .credit_cron import run_in_batches
+from .credit_notification import credit_notification
 
 ASSESSMENT_TYPES = [
     ("new", "New Customer"),
@@ -668,7 +669,7 @@ class CreditAssessment(models.Model):
                 ),
             )
         self.sudo()._propose_payment_record()
-        return self._notification(
+        return credit_notification(
             self.env._("Submitted to finance"),
             "\n".join(
                 self.env._(
@@ -714,7 +715,7 @@ class CreditAssessment(models.Model):
             assessment._notify_salesperson(
                 self.env._("Credit assessment approved: inform the customer")
             )
-        return self._notification(
+        return credit_notification(
             self.env._("Credit assessment approved"),
             "\n".join(
                 self.env._(
@@ -735,19 +736,6 @@ class CreditAssessment(models.Model):
                 for assessment in self
             ),
         )
-
-    @api.model
-    def _notification(self, title, message):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": message,
-                "type": "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
 
     def _check_approval(self):
         self.ensure_one()

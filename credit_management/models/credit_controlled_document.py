@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import plaintext2html
 
+from .credit_notification import credit_notification
 from .res_partner import CREDIT_READERS, HOLD_STATUSES
 
 CREDIT_HOLD_STATES = [
@@ -303,7 +304,7 @@ class CreditControlledDocument(models.AbstractModel):
         if held:
             return held._credit_hold_notification()
         if warned:
-            return self._credit_notification(
+            return credit_notification(
                 self.env._("Confirmed with a credit warning"),
                 "\n\n".join(
                     self.env._(
@@ -369,20 +370,6 @@ class CreditControlledDocument(models.AbstractModel):
         activity_type = self.env.ref("credit_management.mail_activity_type_credit_hold")
         return self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
 
-    @api.model
-    def _credit_notification(self, title, message, kind="info", sticky=False):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": message,
-                "type": kind,
-                "sticky": sticky,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
-
     def _credit_hold_notification(self):
         message = "\n\n".join(
             self.env._(
@@ -392,7 +379,7 @@ class CreditControlledDocument(models.AbstractModel):
             )
             for doc in self
         )
-        return self._credit_notification(self.env._("Credit hold"), message, "warning", True)
+        return credit_notification(self.env._("Credit hold"), message, "warning", True)
 
     # ------------------------------------------------------------------------------------------
     # Finance's hold by hand, the salesperson's resubmission (credit.reason.wizard)
@@ -424,7 +411,7 @@ class CreditControlledDocument(models.AbstractModel):
                 summary=self.env._("Finance put %(document)s on credit hold", document=self.name),
                 note=plaintext2html(reason),
             )
-        return self._credit_notification(
+        return credit_notification(
             self.env._("Credit hold"),
             self.env._("%(document)s is on credit hold.", document=self.display_name),
         )

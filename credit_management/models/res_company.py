@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .credit_notification import credit_notification
+
 # P3.1.2: every existing customer is assessed at least once a year.
 MAX_REVIEW_MONTHS = 12
 # Odoo's accounting groups that a company maps to a credit role (Credit Settings).
@@ -199,8 +201,7 @@ class ResCompany(models.Model):
     def _set_credit_role(self, fname):
         """Odoo's accounting group of ``fname`` implies the credit role chosen, and no other
         (its users follow: added to the new role, removed from the old one)."""
-        if not (self.env.su or self.env.user.has_group("credit_management.group_credit_manager")):
-            self._raise_credit_settings_access()
+        self._check_credit_manager()
         wanted = self[:1][fname]
         accounting = self.env.ref(ACCOUNTING_ROLE_GROUPS[fname]).sudo()
         for key, group_xmlid in CREDIT_ROLE_GROUPS.items():
@@ -209,6 +210,10 @@ class ResCompany(models.Model):
                 accounting._apply_group(credit_group)
             else:
                 accounting._remove_group(credit_group)
+
+    def _check_credit_manager(self):
+        if not (self.env.su or self.env.user.has_group("credit_management.group_credit_manager")):
+            self._raise_credit_settings_access()
 
     def _raise_credit_settings_access(self):
         raise AccessError(self.env._("Only credit managers change the credit management settings."))
@@ -397,20 +402,14 @@ class ResCompany(models.Model):
 
     def _credit_run_now(self, model, method, title, what):
         """Run a cron's work now, batch after batch, and say how much it did."""
-        self.env["res.company"].check_access("read")
-        if not (self.env.su or self.env.user.has_group("credit_management.group_credit_manager")):
-            self._raise_credit_settings_access()
+        self._check_credit_manager()
         done = 0
         while True:
             batch = getattr(self.env[model].sudo(), method)()
             done += batch
             if not batch:
                 break
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"title": title, "message": what(done), "type": "success"},
-        }
+        return credit_notification(title, what(done), then=None)
 
     def action_credit_run_overdue_check(self):
         return self._credit_run_now(
@@ -439,22 +438,12 @@ class ResCompany(models.Model):
         )
 
     def action_credit_run_snapshot(self):
-        if not (self.env.su or self.env.user.has_group("credit_management.group_credit_manager")):
-            self._raise_credit_settings_access()
-        self.env["credit.exposure.snapshot"].sudo().action_run_snapshot()
-        count = (
-            self.env["credit.exposure.snapshot"]
-            .sudo()
-            .search_count([("date", "=", fields.Date.context_today(self))])
+        self._check_credit_manager()
+        Snapshot = self.env["credit.exposure.snapshot"].sudo()
+        Snapshot.action_run_snapshot()
+        count = Snapshot.search_count([("date", "=", fields.Date.context_today(self))])
+        return credit_notification(
+            self.env._("Exposure snapshot taken"),
+            self.env._("Today's snapshot holds %(n)s customers' exposures.", n=count),
+            then=None,
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Exposure snapshot taken"),
-                "message": self.env._(
-                    "Today's snapshot holds %(n)s customers' exposures.", n=count
-                ),
-                "type": "success",
-            },
-        }

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.credit_notification import CLOSE, credit_notification
 from ..models.credit_status import CREDIT_STATUSES, HOLD_STATUSES
 
 
@@ -92,13 +93,4 @@ class CreditHoldWizard(models.TransientModel):
                 reason=self.reason,
             )
         partner.message_post(body=body, subtype_xmlid="mail.mt_note")
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Credit profile changed"),
-                "message": body,
-                "type": "success",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return credit_notification(self.env._("Credit profile changed"), body, then=CLOSE)

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.credit_notification import CLOSE
+
 ANALYST = "credit_management.group_credit_analyst"
 
 
@@ -32,5 +34,10 @@ class CreditReasonWizard(models.TransientModel):
                 raise AccessError(
                     self.env._("Only finance (credit analysts and managers) holds a document.")
                 )
-            return document._credit_hold_manual(self.reason)
-        return document._credit_resubmit(self.reason)
+            result = document._credit_hold_manual(self.reason)
+        else:
+            result = document._credit_resubmit(self.reason)
+        if isinstance(result, dict) and result.get("tag") == "display_notification":
+            result["params"]["next"] = CLOSE  # close this dialog, reload the document
+            return result
+        return CLOSE

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.credit_decision import DECISION_LEVELS
+from ..models.credit_notification import CLOSE, credit_notification
 from ..models.credit_release import RELEASE_ANSWERS
 
 CREDIT_MANAGER = "credit_management.group_credit_manager"
@@ -150,7 +151,7 @@ class CreditReleaseWizard(models.TransientModel):
                 document=document.display_name,
             )
             title = self.env._("Credit hold rejected")
-        return self._close_with(title, message)
+        return credit_notification(title, message, then=CLOSE)
 
     def action_ask_manager(self):
         """The analyst may not release: a credit manager gets an activity on the document with
@@ -184,24 +185,12 @@ class CreditReleaseWizard(models.TransientModel):
                 reason=self.reason,
             )
         )
-        return self._close_with(
+        return credit_notification(
             self.env._("Credit manager asked"),
             self.env._(
                 "%(manager)s has an activity to release %(document)s, with your reason.",
                 manager=manager.name,
                 document=document.display_name,
             ),
+            then=CLOSE,
         )
-
-    @api.model
-    def _close_with(self, title, message):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": message,
-                "type": "success",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
