@@ -378,8 +378,11 @@ class CreditAssessment(models.Model):
                 raise AccessError(
                     self.env._("The state of a credit assessment changes through its actions.")
                 )
-            elif set(vals) & (FINANCE_FIELDS | set(DECISION_FIELDS)):
-                # finance's part is written by finance, in review: never at creation
+            elif {
+                f for f in (FINANCE_FIELDS | set(DECISION_FIELDS)) - {"scorecard_id"} if vals.get(f)
+            }:
+                # finance's part is written by finance, in review: never at creation (the
+                # scorecard finance will score with may be chosen, as its default is)
                 raise AccessError(
                     self.env._(
                         "Finance fills in the scores, the decision and its comments when it "
@@ -475,11 +478,20 @@ class CreditAssessment(models.Model):
 
     def _decision_differs(self):
         self.ensure_one()
+        # a new assessment in a form has no currency yet when its company is not in the view
+        currency = self.currency_id or self.company_id.currency_id or self.env.company.currency_id
         return (
             self.approved_rating_id != self.proposed_rating_id
-            or self.currency_id.compare_amounts(self.approved_limit, self.proposed_limit) != 0
+            or currency.compare_amounts(self.approved_limit, self.proposed_limit) != 0
             or self.approved_payment_term_id != self.proposed_payment_term_id
         )
+
+    @api.onchange(*DECISION_FIELDS)
+    def _onchange_decision(self):
+        """Finance typing another rating, limit or terms in the form: they stop following the
+        scores at once (not only once saved), so a score changed afterwards keeps them."""
+        if self._decision_differs():
+            self.decision_overridden = True
 
     def action_follow_proposal(self):
         """Finance goes back to the proposal: the decision follows the scores again."""
@@ -491,7 +503,7 @@ class CreditAssessment(models.Model):
     @api.depends("total_score", "annual_revenue", "company_id", "line_ids.level_id")
     def _compute_proposal(self):
         for assessment in self:
-            scored = assessment.line_ids and all(assessment.line_ids.mapped("level_id"))
+            scored = assessment.line_ids and all(line.level_id for line in assessment.line_ids)
             rating = self.env["credit.rating"]
             if scored:
                 rating = rating._for_score(assessment.total_score, assessment.company_id)
@@ -746,7 +758,7 @@ class CreditAssessment(models.Model):
                     assessment=self.name,
                 )
             )
-        if not self.line_ids or not all(self.line_ids.mapped("level_id")):
+        if not self.line_ids or not all(line.level_id for line in self.line_ids):
             raise UserError(
                 self.env._("Score every criterion of %(assessment)s first.", assessment=self.name)
             )
@@ -862,10 +874,10 @@ class CreditAssessment(models.Model):
             )
         elif partner.credit_status not in ("hold", "blocked"):
             vals["credit_status"] = "approved"
-        partner.with_context(
-            credit_assessment_id=self.id,
-            credit_change_reason=self.env._("Assessment %(name)s approved", name=self.name),
-        ).write(vals)
+        with partner._credit_changes_from(self):
+            partner.with_context(
+                credit_change_reason=self.env._("Assessment %(name)s approved", name=self.name),
+            ).write(vals)
         self.env["credit.file"]._for_partner(partner, company)
         partner.message_post(
             body=Markup("%s <a href='/odoo/credit.assessment/%s'>%s</a>: %s")

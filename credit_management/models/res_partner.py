@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -18,6 +20,8 @@ CREDIT_PROFILE_FIELDS = {
     "credit_score",
     "credit_assessment_id",
 }
+# Cursor cache key: the assessment whose approval writes the changes being recorded.
+HISTORY_ASSESSMENT = "credit_management.history_assessment"
 # Odoo's own credit limit fields: finance only, always with a reason, kept in the history.
 CREDIT_LIMIT_FIELDS = {"credit_limit", "use_partner_credit_limit"}
 # Partner fields filled from the figures of credit.exposure (field name -> figure key).
@@ -320,21 +324,17 @@ class ResPartner(models.Model):
     def _check_credit_profile_write(self, vals, create=False):
         """Only finance writes the credit profile and the limit, on every path (create,
         write, import, RPC); a limit changes with a reason, and above the manager threshold
-        only a credit manager (or an approved assessment) sets it. Contacts are left out:
-        they carry their company's values (Odoo syncs the commercial fields) and the credit of
-        a contact is always its company's."""
+        only a credit manager (or an approved assessment) sets it. The one exception is Odoo
+        copying a company's limit to its contacts (the limit is a commercial field)."""
         if self.env.su:
-            return
-        if create:
-            if vals.get("parent_id") and not vals.get("is_company"):
-                return
-        elif not self.filtered(lambda p: p.commercial_partner_id == p):
             return
         fnames = {
             fname
             for fname in set(vals) & (CREDIT_PROFILE_FIELDS | CREDIT_LIMIT_FIELDS)
             if not create or vals[fname]
         }
+        if "credit_limit" in fnames and self._credit_limit_synced(vals, create):
+            fnames -= CREDIT_LIMIT_FIELDS
         if not fnames:
             return
         if not self.env.user.has_group(CREDIT_WRITER):
@@ -368,6 +368,24 @@ class ResPartner(models.Model):
                     threshold=self.env["credit.decision"]._money(threshold, company),
                 )
             )
+
+    def _credit_limit_synced(self, vals, create):
+        """True when ``vals`` only gives contacts, staying contacts, the limit their company
+        already has: Odoo's sync of commercial fields, not a change of anyone's credit."""
+        if set(vals) & {"is_company"} or (not create and "parent_id" in vals):
+            return False
+        if create:
+            parent = self.browse(vals.get("parent_id")).sudo()
+            contacts = [(parent.commercial_partner_id, bool(parent))]
+        else:
+            contacts = [
+                (p.sudo().commercial_partner_id, p.commercial_partner_id != p) for p in self
+            ]
+        currency = self.env.company.currency_id
+        return all(
+            is_contact and currency.compare_amounts(company.credit_limit, vals["credit_limit"]) == 0
+            for company, is_contact in contacts
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -405,6 +423,18 @@ class ResPartner(models.Model):
             }
         return result
 
+    @contextmanager
+    def _credit_changes_from(self, assessment):
+        """The changes written inside come from ``assessment`` (kept in the history). A
+        cursor cache key, not a context key: a program could forge the context over RPC."""
+        cache = self.env.cr.cache
+        previous = cache.get(HISTORY_ASSESSMENT)
+        cache[HISTORY_ASSESSMENT] = assessment.id
+        try:
+            yield
+        finally:
+            cache[HISTORY_ASSESSMENT] = previous
+
     def _credit_record_history(self, before, after):
         """One history row per changed field of each commercial partner (contacts follow
         their company and have no history of their own)."""
@@ -427,7 +457,7 @@ class ResPartner(models.Model):
                         "file_id": files[partner.id].id,
                         "kind": HISTORY_FIELDS[fname],
                         "reason": self._credit_change_reason(),
-                        "assessment_id": self.env.context.get("credit_assessment_id"),
+                        "assessment_id": self.env.cr.cache.get(HISTORY_ASSESSMENT),
                     }
                     | History._typed_values(HISTORY_FIELDS[fname], old, new)
                 )

@@ -233,3 +233,35 @@ class TestAssessmentDecision(CreditCommon):
             }
         )
         self.assertEqual(scorecard.total_weight, 100.0)
+
+    def test_finance_requests_an_assessment_in_the_form(self):
+        action = self.customer.with_user(self.analyst).action_request_credit_assessment()
+        form = Form(
+            self.env["credit.assessment"].with_user(self.analyst).with_context(**action["context"])
+        )
+        form.requested_limit = 5000.0
+        assessment = form.save()
+        self.assertEqual(assessment.scorecard_id, self.scorecard)
+        self.assertFalse(assessment.approved_rating_id)
+
+    def test_a_typed_decision_survives_a_later_score_in_the_form(self):
+        assessment = self._in_review()
+        form = Form(assessment)
+        form.approved_limit = 12345.0
+        with form.line_ids.edit(0) as line:
+            line.level_id = line.criterion_id.level_ids.sorted("score")[0]
+        self.assertEqual(form.approved_limit, 12345.0)
+        form.decision_reason = "Start low"
+        form.save()
+        self.assertEqual(assessment.approved_limit, 12345.0)
+        self.assertTrue(assessment.decision_overridden)
+
+    def test_unscored_criteria_propose_nothing_and_block_approval(self):
+        assessment = self._in_review()
+        self.assertFalse(assessment.proposed_rating_id)
+        self.assertFalse(assessment.approved_rating_id)
+        first = assessment.line_ids[:1]
+        first.level_id = first.criterion_id.level_ids[:1]
+        self.assertFalse(assessment.proposed_rating_id)
+        with self.assertRaisesRegex(UserError, "Score every criterion"):
+            assessment.with_user(self.approver).action_approve()

@@ -204,3 +204,39 @@ class TestCreditRights(CreditCommon):
         Order = self.env["sale.order"].with_user(selling_manager)
         self.assertEqual(Order.search([("credit_hold_state", "=", "held")]), order)
         self.assertTrue(order.with_user(selling_manager).order_line.read(["price_unit"]))
+
+    def test_contacts_cannot_carry_a_forged_credit(self):
+        """A contact detached from its company with a limit or status of its own, or created
+        with a status: the same rules as a customer."""
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.customer.id})
+        self.assertEqual(contact.credit_limit, 2500.0)  # Odoo's sync still works
+        for user in (self.billing_sales, self.salesperson):
+            with self.assertRaises(AccessError):
+                contact.with_user(user).write(
+                    {"parent_id": False, "credit_limit": 1000000.0, "credit_status": "approved"}
+                )
+            with self.assertRaises(AccessError):
+                self.env["res.partner"].with_user(user).create(
+                    {"name": "Planted", "parent_id": self.customer.id, "credit_status": "approved"}
+                )
+        # the history of a change names the assessment only when one made it
+        self.customer.with_user(self.analyst).with_context(
+            credit_assessment_id=self.env["credit.assessment"].sudo().search([], limit=1).id,
+            credit_change_reason="Forged source",
+        ).credit_limit = 2600.0
+        row = self.env["credit.history"].sudo().search([("reason", "=", "Forged source")])
+        self.assertFalse(row.assessment_id)
+
+    def test_finance_reads_others_orders_but_writes_only_what_sales_rights_allow(self):
+        selling_analyst = self._credit_user(
+            "credit_selling_analyst",
+            "credit_management.group_credit_analyst",
+            "sales_team.group_sale_salesman",
+        )
+        order = self._order(self.customer, 100.0, confirm=False)
+        order.user_id = self.salesperson
+        self.assertTrue(order.with_user(selling_analyst).read(["name"]))
+        with self.assertRaises(AccessError):
+            order.with_user(selling_analyst).write({"note": "changed by finance"})
+        with self.assertRaises(AccessError):
+            order.with_user(selling_analyst).unlink()
