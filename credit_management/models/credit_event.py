@@ -23,6 +23,11 @@ EVENT_ORIGINS = [
 ANALYST = "credit_management.group_credit_analyst"
 # Written by the crons and the buttons only (as the superuser), never by a user's create or write.
 SYSTEM_FIELDS = {"state", "origin", "escalation_level", "overdue_days", "auto_hold"}
+# What sales writes on an event after reporting it: the response plan of any event of their
+# customers, and the facts of an event they reported while finance has not taken it up. The
+# deadline and the severity stay as reported (unanswered events escalate from them).
+SALES_FIELDS = {"response_plan"}
+REPORTER_FIELDS = {"name", "description", "amount", "event_type", "source_ref"}
 
 
 class CreditEvent(models.Model):
@@ -115,6 +120,19 @@ class CreditEvent(models.Model):
 
     def write(self, vals):
         self._check_system_fields(vals)
+        if not self.env.su and not self.env.user.has_group(ANALYST):
+            own_open = all(
+                event.reported_by_id == self.env.user and event.state == "open" for event in self
+            )
+            allowed = SALES_FIELDS | (REPORTER_FIELDS if own_open else set())
+            if {f for f in vals if not f.startswith(("message_", "activity_"))} - allowed:
+                raise UserError(
+                    self.env._(
+                        "Sales writes the response plan of a credit event (and corrects the "
+                        "facts of the events it reported until finance takes them up); the "
+                        "rest is finance's."
+                    )
+                )
         return super().write(vals)
 
     def _check_finance(self):

@@ -267,7 +267,8 @@ class CreditAccessLogged(models.AbstractModel):
             return not self.env.su
         path = request.httprequest.path
         if path.startswith("/web/dataset/call_kw"):
-            return request.params.get("method") == method
+            params = request.params
+            return params.get("method") == method and params.get("model") == self._name
         return path.startswith(("/jsonrpc", "/xmlrpc", "/json/"))
 
 

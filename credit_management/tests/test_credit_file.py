@@ -543,3 +543,20 @@ class TestCreditFile(CreditCommon):
                     except AccessError:
                         found = False  # no access to the model at all
                     self.assertFalse(found)
+
+    def test_salesperson_writes_the_response_not_the_escalation(self):
+        self.customer.user_id = self.salesperson
+        event = (
+            self.env["credit.event"]
+            .sudo()
+            .create({"name": "Cheque returned", "partner_id": self.customer.id})
+        )
+        mine = self._report(self.salesperson)
+        as_sales = event.with_user(self.salesperson)
+        as_sales.response_plan = "Collect a bank cheque on Monday."
+        for vals in ({"deadline": "2099-01-01"}, {"severity": "low"}, {"description": "x"}):
+            with self.assertRaises(UserError):
+                as_sales.write(vals)
+        mine.with_user(self.salesperson).description = "The bank refused it twice."
+        with self.assertRaises(UserError):
+            mine.with_user(self.salesperson).deadline = "2099-01-01"
