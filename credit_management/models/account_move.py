@@ -67,7 +67,9 @@ class AccountMove(models.Model):
     # Posting goes through the credit check when the company asks for it
     # ------------------------------------------------------------------------------------------
     def action_post(self):
-        if not any(move._credit_is_controlled() for move in self):
+        if not self._credit_held_by_hand() and not any(
+            move._credit_is_controlled() for move in self
+        ):
             return super().action_post()
         return self._credit_process()
 

@@ -24,6 +24,8 @@ CREDIT_HOLD_FIELDS = {
 # Cursor cache key: ids of the documents a salesperson resubmitted to finance with a reason in
 # this transaction (a context key could be forged over RPC; the cursor cache cannot).
 RESUBMITTED = "credit_management.resubmitted_documents"
+# How far a customer's credit status is from normal, to tell a hold placed since a release.
+STATUS_RANK = {"not_assessed": 0, "approved": 0, "watch": 1, "hold": 2, "blocked": 3}
 INTERNAL = "base.group_user"
 
 
@@ -224,8 +226,8 @@ class CreditControlledDocument(models.AbstractModel):
 
     def _credit_release_covers(self):
         """A release covers the document while it asks for no more than the amount released,
-        for the same customer and company, and the customer was not put on hold since (it was
-        not on hold when finance released)."""
+        for the same customer and company, and the customer's credit status is no worse than
+        when finance released (a hold or a block placed since ends it)."""
         self.ensure_one()
         if self.credit_hold_state != "released":
             return False
@@ -236,11 +238,9 @@ class CreditControlledDocument(models.AbstractModel):
             return False
         if company.currency_id.compare_amounts(self._credit_amount(), release.amount) > 0:
             return False
-        # a hold placed on the customer since the release (it was not on hold then)
-        newer_hold = partner.with_company(company).sudo().credit_status in HOLD_STATUSES and (
-            "status" not in (release.rule_codes or "").split(",")
-        )
-        return not newer_hold
+        status = partner.with_company(company).sudo().credit_status or "not_assessed"
+        then = release.partner_status or "not_assessed"
+        return not (status in HOLD_STATUSES and STATUS_RANK[status] > STATUS_RANK[then])
 
     def _credit_check_resubmission(self):
         """A document finance rejected goes back to finance only through a resubmission with a
@@ -260,6 +260,14 @@ class CreditControlledDocument(models.AbstractModel):
                 )
             )
 
+    def _credit_held_by_hand(self):
+        """The documents finance holds by hand (held, or rejected and resubmitted): whatever
+        the credit check says, and whether or not the company checks this kind of document,
+        only finance's release lets them go."""
+        return self.filtered(
+            lambda d: d.sudo().credit_hold_manual and d.credit_hold_state in ("held", "rejected")
+        )
+
     def _credit_process(self):
         """Decide on each document, in order; go on with those that pass, hold the others.
 
@@ -270,24 +278,22 @@ class CreditControlledDocument(models.AbstractModel):
         :return: what :meth:`_credit_proceed` returned, or a notification when some documents
             were held or confirmed with a warning.
         """
-        controlled = self.filtered(lambda d: d._credit_is_controlled())
-        controlled._credit_check_resubmission()
+        self._credit_check_resubmission()
+        held = self._credit_held_by_hand()
+        for document in held.filtered(lambda d: d.credit_hold_state == "rejected"):
+            document._credit_hold_again_by_hand()
+        controlled = (self - held).filtered(lambda d: d._credit_is_controlled())
         partners = self.env["res.partner"]
         for document in controlled:
             partners |= document._credit_partner()
         self.env["credit.decision"]._lock_partners(partners)
         result = True
-        uncontrolled = self - controlled
+        uncontrolled = self - held - controlled
         if uncontrolled:
             result = uncontrolled._credit_proceed()
-        held = self.browse()
         warned = []
         for document in controlled:
-            sudo_doc = document.sudo()
             decision = None
-            if sudo_doc.credit_hold_manual and document.credit_hold_state == "held":
-                held |= document  # finance holds it by hand: only a release lets it go
-                continue
             if not document._credit_exempt() and not document._credit_release_covers():
                 decision = document._credit_decide()
             if decision and decision["level"] == "block":
@@ -299,22 +305,21 @@ class CreditControlledDocument(models.AbstractModel):
             if was_held:
                 document._credit_clear_hold()
             if decision and decision["level"] == "warn":
-                sudo_doc.message_post(body=plaintext2html(decision["message"]))
-                warned.append(document)
+                document.sudo().message_post(body=plaintext2html(decision["message"]))
+                warned.append((document, decision))
         if held:
             return held._credit_hold_notification()
         if warned:
+            Decision = self.env["credit.decision"]
             return credit_notification(
                 self.env._("Confirmed with a credit warning"),
                 "\n\n".join(
                     self.env._(
                         "%(document)s: %(rules)s",
                         document=document.display_name,
-                        rules=self.env["credit.decision"]._rule_names(
-                            ",".join(r["code"] for r in decision["rules"])
-                        ),
+                        rules=Decision._rule_names(",".join(r["code"] for r in decision["rules"])),
                     )
-                    for document in warned
+                    for document, decision in warned
                 ),
                 "warning",
             )
@@ -418,7 +423,8 @@ class CreditControlledDocument(models.AbstractModel):
 
     def _credit_resubmit(self, reason):
         """The salesperson sends a rejected document back to finance with a business reason:
-        it goes through the credit check again, and finance gets the reason."""
+        it goes through the credit check again (a document held by hand goes straight back to
+        finance), and finance gets the reason."""
         self.ensure_one()
         if self.credit_hold_state != "rejected":
             raise UserError(
@@ -433,9 +439,37 @@ class CreditControlledDocument(models.AbstractModel):
         resubmitted = self.env.cr.cache.setdefault(RESUBMITTED, {})
         resubmitted[self.id] = note
         try:
-            return self._credit_process()
+            if self._credit_is_pending():
+                return self._credit_process()
+            # a confirmed order whose increase finance rejected: decided again as it stands
+            if self._credit_held_by_hand():
+                self._credit_hold_again_by_hand()
+            else:
+                self.env["credit.decision"]._lock_partners(self._credit_partner())
+                decision = self._credit_decide()
+                if decision["level"] != "block":
+                    self._credit_clear_hold()
+                    return credit_notification(
+                        self.env._("Credit check passed"),
+                        self.env._(
+                            "%(document)s passes the credit check now.",
+                            document=self.display_name,
+                        ),
+                    )
+                self._credit_hold(decision)
+            return self._credit_hold_notification()
         finally:
             resubmitted.pop(self.id, None)
+
+    def _credit_hold_again_by_hand(self):
+        """A document finance held by hand, rejected, then resubmitted: back to finance."""
+        self.ensure_one()
+        self.sudo().write({"credit_hold_state": "held"})
+        note = self.env.cr.cache.get(RESUBMITTED, {}).get(self.id) or ""
+        self._credit_ask_finance(
+            self.env._("Credit hold: release or reject %(document)s", document=self.display_name),
+            f"{note}\n\n{self.sudo().credit_hold_message}",
+        )
 
     # ------------------------------------------------------------------------------------------
     # Finance's answer (called by credit.release.wizard, after its checks)

@@ -181,21 +181,8 @@ class CreditDecision(models.AbstractModel):
         if mode == "off" or partner.credit_assessment_id:
             return None
         allowance = company.credit_new_customer_amount
-        if allowance and facts["amount"] <= allowance:
-            first = (
-                not self.env["sale.order"]
-                .sudo()
-                .search_count(
-                    [
-                        ("partner_id", "child_of", partner.id),
-                        ("company_id", "=", company.id),
-                        ("state", "=", "sale"),
-                    ],
-                    limit=1,
-                )
-            )
-            if first:
-                return None
+        if self._first_order_allowed(facts):
+            return None
         return self._fired(
             "new_customer",
             mode,
@@ -211,6 +198,30 @@ class CreditDecision(models.AbstractModel):
                 else "",
             ),
         )
+
+    @api.model
+    def _first_order_allowed(self, facts):
+        """The company's first-order allowance covers this document: a customer never
+        assessed, asking for no more than the allowance, with no confirmed order yet."""
+        if "first_order_allowed" not in facts:  # two rules ask
+            company, partner = facts["company"], facts["partner"]
+            allowance = company.credit_new_customer_amount
+            facts["first_order_allowed"] = bool(
+                not partner.credit_assessment_id
+                and allowance
+                and facts["amount"] <= allowance
+                and not self.env["sale.order"]
+                .sudo()
+                .search_count(
+                    [
+                        ("partner_id", "child_of", partner.id),
+                        ("company_id", "=", company.id),
+                        ("state", "=", "sale"),
+                    ],
+                    limit=1,
+                )
+            )
+        return facts["first_order_allowed"]
 
     @api.model
     def _rule_review_overdue(self, facts):
@@ -262,7 +273,7 @@ class CreditDecision(models.AbstractModel):
     def _rule_no_limit(self, facts):
         """A customer without a credit limit has been granted no credit (P3.1.2: the limit
         comes from the assessment made before trading)."""
-        if facts["amount"] <= 0 or facts["limit"] > 0:
+        if facts["amount"] <= 0 or facts["limit"] > 0 or self._first_order_allowed(facts):
             return None
         return self._fired(
             "no_limit",

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .credit_status import CREDIT_STATUSES
+
 RELEASE_ANSWERS = [("release", "Released"), ("reject", "Rejected")]
 
 
@@ -48,6 +50,13 @@ class CreditRelease(models.Model):
     rule_codes = fields.Char(string="Rules Fired", readonly=True)
     decision_message = fields.Text(string="Credit Check", readonly=True)
     reason = fields.Text(required=True, readonly=True)
+    partner_status = fields.Selection(
+        CREDIT_STATUSES,
+        string="Customer Status Then",
+        readonly=True,
+        help="The customer's credit status when finance answered: a hold placed since ends "
+        "the release.",
+    )
     manual_hold = fields.Boolean(
         string="Held by Finance", readonly=True, help="The document was held by hand by finance."
     )
@@ -77,6 +86,7 @@ class CreditRelease(models.Model):
             "overdue": exposure["overdue"],
             "overdue_days": exposure["overdue_days"],
             "rule_codes": ",".join(rule["code"] for rule in decision["rules"]),
+            "partner_status": decision["partner"].credit_status or "not_assessed",
             "decision_message": decision["message"],
         }
 

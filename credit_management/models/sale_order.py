@@ -105,6 +105,12 @@ class SaleOrder(models.Model):
         for order, old_amount in before.items():
             increase = order._credit_amount() - old_amount
             currency = order._credit_company().currency_id
+            if currency.compare_amounts(increase, 0.0) < 0 and order.credit_hold_state in (
+                "held",
+                "rejected",
+            ):
+                order._credit_check_decrease()
+                continue
             if currency.compare_amounts(increase, 0.0) <= 0 or order._credit_release_covers():
                 continue
             self.env["credit.decision"]._lock_partners(order._credit_partner())
@@ -115,8 +121,17 @@ class SaleOrder(models.Model):
             elif decision["level"] == "warn":
                 order.sudo().message_post(body=plaintext2html(decision["message"]))
 
+    def _credit_check_decrease(self):
+        """A held or rejected confirmed order lowered again: released by itself when the order
+        as it stands passes the credit check (finance's holds by hand stay)."""
+        self.ensure_one()
+        if self._credit_held_by_hand():
+            return
+        if self._credit_decide()["level"] != "block":
+            self._credit_clear_hold()
+
     def _create_invoices(self, grouped=False, final=False, date=None):
-        held = self.filtered(lambda o: o.credit_hold_state == "held")
+        held = self.filtered(lambda o: o.credit_hold_state in ("held", "rejected"))
         if held:
             raise UserError(
                 self.env._(

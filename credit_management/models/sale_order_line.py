@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+# What changes the amount of a line (the product and its unit set the price again).
+AMOUNT_FIELDS = {"product_uom_qty", "price_unit", "discount", "tax_id", "product_id", "product_uom"}
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
@@ -23,7 +26,7 @@ class SaleOrderLine(models.Model):
 
     def write(self, vals):
         before = {}
-        if {"product_uom_qty", "price_unit", "discount", "tax_id"} & set(vals):
+        if AMOUNT_FIELDS & set(vals):
             before = self.order_id._credit_amounts_before_change()
         res = super().write(vals)
         if before:

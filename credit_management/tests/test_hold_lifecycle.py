@@ -374,3 +374,57 @@ class TestHoldLifecycle(CreditCommon):
         order.with_user(self.salesperson).action_confirm()
         form = Form(order.with_user(self.salesperson))
         self.assertEqual(form.credit_hold_state, "held")
+
+    def test_rejected_increase_blocks_invoicing_until_resubmitted(self):
+        self._invoice(self.customer, 1000.0)
+        order = self._quotation(1000.0)
+        order.with_user(self.salesperson).action_confirm()
+        order.order_line[0].with_user(self.salesperson).price_unit = 2000.0
+        self.assertEqual(order.credit_hold_state, "held")
+        self._answer(order, "reject", self.analyst, "Too much this month")
+        with self.assertRaisesRegex(UserError, "cannot be invoiced"):
+            order.sudo()._create_invoices()
+        self._reason_wizard(order, "resubmit", self.salesperson, "Customer paid the invoice")
+        self.assertEqual(order.credit_hold_state, "held")
+        self.assertIn("Customer paid the invoice", self._hold_activities(order).note)
+        # lowered back within the limit: it passes by itself
+        order.order_line[0].with_user(self.salesperson).price_unit = 1000.0
+        self.assertFalse(order.credit_hold_state)
+
+    def test_hold_by_hand_holds_whatever_the_settings(self):
+        self.company.credit_check_invoices = False
+        invoice = self._invoice(self.customer, 50.0, post=False)
+        self._reason_wizard(invoice, "hold", self.analyst, "Disputed delivery")
+        invoice.action_post()
+        self.assertEqual((invoice.state, invoice.credit_hold_state), ("draft", "held"))
+        # held by hand, rejected, resubmitted: back to finance, not through by the check
+        order = self._quotation(100.0)
+        self._reason_wizard(order, "hold", self.analyst, "Address under investigation")
+        self._answer(order, "reject", self.analyst, "Not before the address is confirmed")
+        self._reason_wizard(order, "resubmit", self.salesperson, "Address confirmed by phone")
+        self.assertEqual((order.state, order.credit_hold_state), ("draft", "held"))
+        self.assertIn("Address confirmed by phone", self._hold_activities(order).note)
+
+    def test_release_ends_when_the_customer_status_gets_worse(self):
+        self._invoice(self.customer, 2000.0)
+        partner = self.customer.with_user(self.analyst)
+        partner.credit_status = "watch"
+        order = self._quotation(800.0)
+        order.with_user(self.salesperson).action_confirm()
+        self._answer(order, "release", self.analyst)
+        order._action_cancel()
+        order.action_draft()
+        partner.write({"credit_status": "hold", "credit_hold_reason": "Cheque returned"})
+        order.with_user(self.salesperson).action_confirm()
+        self.assertEqual((order.state, order.credit_hold_state), ("draft", "held"))
+
+    def test_first_order_allowance_lets_a_new_customer_start(self):
+        self.company.write({"credit_new_customer_rule": "block", "credit_new_customer_amount": 500})
+        newcomer = self.env["res.partner"].create({"name": "Walk-in", "is_company": True})
+        first = self._quotation(400.0, partner=newcomer)
+        first.with_user(self.salesperson).action_confirm()
+        self.assertEqual(first.state, "sale")
+        second = self._quotation(400.0, partner=newcomer)
+        second.with_user(self.salesperson).action_confirm()
+        self.assertEqual(second.credit_hold_state, "held")
+        self.assertIn("no_limit", second.credit_hold_rules)

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.credit_notification import CLOSE, credit_notification
+from ..models.credit_notification import credit_notification
 from ..models.credit_status import CREDIT_STATUSES, HOLD_STATUSES
 
 
@@ -93,4 +93,4 @@ class CreditHoldWizard(models.TransientModel):
                 reason=self.reason,
             )
         partner.message_post(body=body, subtype_xmlid="mail.mt_note")
-        return credit_notification(self.env._("Credit profile changed"), body, then=CLOSE)
+        return credit_notification(self.env._("Credit profile changed"), body, then="close")

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.credit_decision import DECISION_LEVELS
-from ..models.credit_notification import CLOSE, credit_notification
+from ..models.credit_notification import credit_notification
 from ..models.credit_release import RELEASE_ANSWERS
 
 CREDIT_MANAGER = "credit_management.group_credit_manager"
@@ -151,7 +151,7 @@ class CreditReleaseWizard(models.TransientModel):
                 document=document.display_name,
             )
             title = self.env._("Credit hold rejected")
-        return credit_notification(title, message, then=CLOSE)
+        return credit_notification(title, message, then="close")
 
     def action_ask_manager(self):
         """The analyst may not release: a credit manager gets an activity on the document with
@@ -192,5 +192,5 @@ class CreditReleaseWizard(models.TransientModel):
                 manager=manager.name,
                 document=document.display_name,
             ),
-            then=CLOSE,
+            then="close",
         )
