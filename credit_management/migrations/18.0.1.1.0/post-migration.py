@@ -29,17 +29,39 @@ def migrate(cr, version):
         " WHERE table_name = 'credit_history' AND column_name = 'old_value'"
     )
     if cr.fetchone():
-        ratings = {}
-        for rating in env["credit.rating"].with_context(active_test=False).search([]):
-            ratings.setdefault(rating.with_context(lang="en_US").name, rating.id)
-        cr.execute("SELECT id, kind, old_value, new_value FROM credit_history")
-        for row_id, kind, old, new in cr.fetchall():
+        # the names were written in the language of whoever changed the rating: every
+        # installed language, the company's own grades before the shared ones
+        ratings, any_company = {}, {}
+        languages = [code for code, _name in env["res.lang"].get_installed()]
+        Rating = env["credit.rating"].with_context(active_test=False)
+        for rating in Rating.search([], order="id"):
+            for lang in languages:
+                name = rating.with_context(lang=lang).name
+                ratings.setdefault((rating.company_id.id, name), rating.id)
+                any_company.setdefault(name, rating.id)
+
+        def rating_id(company_id, name):
+            return (
+                ratings.get((company_id, name))
+                or ratings.get((False, name))
+                or any_company.get(name)
+            )
+
+        cr.execute("SELECT id, kind, old_value, new_value, company_id FROM credit_history")
+        for row_id, kind, old, new, company_id in cr.fetchall():
             if kind in ("limit", "score"):
                 values = (_to_float(old), _to_float(new), None, None, None, None)
             elif kind == "status":
                 values = (None, None, STATUS_LABELS.get(old), STATUS_LABELS.get(new), None, None)
             else:
-                values = (None, None, None, None, ratings.get(old), ratings.get(new))
+                values = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    rating_id(company_id, old),
+                    rating_id(company_id, new),
+                )
             cr.execute(
                 """
                 UPDATE credit_history
