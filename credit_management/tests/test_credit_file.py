@@ -385,6 +385,24 @@ class TestCreditFile(CreditCommon):
                 )
                 self.assertIn(order.id, [row["id"] for row in found["records"]])
                 Form(order.with_user(user))
+                self._web_client_read(order, user)
+
+    def _web_client_read(self, record, user):
+        """Read ``record`` as the web client reads its form for ``user``: every field of the
+        user's form view, with the display name (and colour, for tags) of related records."""
+        Model = record.with_user(user)
+        arch = Model.get_views([(False, "form")])["views"]["form"]["arch"]
+        spec = {}
+        for name in set(re.findall(r'<field name="(\w+)"', arch)) & set(Model._fields):
+            field = Model._fields[name]
+            if field.type in ("many2one", "many2many"):
+                related = {"display_name": {}}
+                if field.type == "many2many" and "color" in self.env[field.comodel_name]._fields:
+                    related["color"] = {}  # tags
+                spec[name] = {"fields": related}
+            else:
+                spec[name] = {}
+        return Model.web_read(spec)
 
     # ------------------------------------------------------------------------------------------
     # The audit trail

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import CreditCommon
 
@@ -367,13 +367,6 @@ class TestHoldLifecycle(CreditCommon):
         self.assertEqual(order.state, "sale")
         self.assertEqual(result["tag"], "display_notification")
         self.assertIn("High credit utilisation", result["params"]["message"])
-
-    def test_quotation_form_of_a_held_order(self):
-        self._invoice(self.customer, 2400.0)
-        order = self._quotation(500.0)
-        order.with_user(self.salesperson).action_confirm()
-        form = Form(order.with_user(self.salesperson))
-        self.assertEqual(form.credit_hold_state, "held")
 
     def test_rejected_increase_blocks_invoicing_until_resubmitted(self):
         self._invoice(self.customer, 1000.0)
