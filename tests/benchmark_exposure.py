@@ -132,29 +132,29 @@ snapshot, rows = timed(
     lambda: env["credit.exposure.snapshot"].sudo()._snapshot_company(company, today),
 )
 company.credit_overdue_grace_days = 0
-Event = env["credit.event"].sudo()
+Overdue = env["credit.monitoring.overdue"].sudo()
 start, queries = time.perf_counter(), cr.sql_log_count
-batch = Event._cron_overdue_check(batch_size=200)
+batch = Overdue._cron_overdue_check(batch_size=200)
 overdue_time, overdue_queries = time.perf_counter() - start, cr.sql_log_count - queries
-work, _close, _events = Event._overdue_work(company)
+work, _close, _events = Overdue._overdue_work(company)
 print(
     f"{'6. overdue check, one batch of ' + str(batch) + ' customers':<58} {overdue_time:8.3f} s"
     f" ({overdue_queries} queries; {len(work)} customers left for the next batches)"
 )
 signals, flagged = timed(
     "7. early warning: the six indicators of every customer",
-    lambda: Event._early_warning_signals(company),
+    lambda: env["credit.monitoring.early_warning"].sudo()._early_warning_signals(company),
     1,
 )
 partners.with_company(company).write({"credit_next_review_date": today})
-Assessment = env["credit.assessment"].sudo()
+Review = env["credit.monitoring.review"].sudo()
 due, to_review = timed(
     "8. review scheduler: customers due for review",
-    lambda: Assessment._reviews_to_schedule(company),
+    lambda: Review._reviews_to_schedule(company),
     1,
 )
 start = time.perf_counter()
-scheduled = Assessment._cron_review_scheduler(batch_size=100)
+scheduled = Review._cron_review_scheduler(batch_size=100)
 print(
     f"{'9. review scheduler, one batch of ' + str(scheduled) + ' assessments':<58}"
     f" {time.perf_counter() - start:8.3f} s ({len(to_review) - scheduled} customers left)"

@@ -26,7 +26,7 @@ def _read(client, order_id, fields):
 
 
 def test_demo_held_order_waits_for_finance(admin):
-    held = admin.ref("credit_management.credit_demo_order_held")
+    held = admin.ref("credit_management.credit_order_held_demo")
     action = admin.execute(
         "ir.actions.act_window",
         "search_read",

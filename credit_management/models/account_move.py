@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 from .sale_order import CREDIT_RELEASE_READERS
 
@@ -72,13 +72,3 @@ class AccountMove(models.Model):
         ):
             return super().action_post()
         return self._credit_process()
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._check_credit_hold_write(vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_credit_hold_write(vals)
-        return super().write(vals)

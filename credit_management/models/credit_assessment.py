@@ -1,16 +1,20 @@
-import base64
-import mimetypes
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
-from odoo.tools.mimetypes import guess_mimetype
 
-from .credit_cron import run_in_batches
-from .credit_notification import credit_notification
+from .credit_common import (
+    ANALYST,
+    MANAGER,
+    OPEN_STATUSES,
+    SALESPERSON,
+    close_activities,
+    credit_notification,
+)
+from .credit_guarded import SYSTEM, credit_workflow, is_credit_workflow
 
 ASSESSMENT_TYPES = [
     ("new", "New Customer"),
@@ -25,9 +29,6 @@ ASSESSMENT_STATES = [
     ("rejected", "Rejected"),
     ("cancelled", "Cancelled"),
 ]
-SALESPERSON = "credit_management.group_credit_salesperson"
-ANALYST = "credit_management.group_credit_analyst"
-MANAGER = "credit_management.group_credit_manager"
 # Written by finance only; set by the workflow only (through sudo).
 FINANCE_FIELDS = {
     "line_ids",
@@ -56,197 +57,6 @@ WORKFLOW_FIELDS = {
 }
 
 
-class CreditDocumentType(models.Model):
-    """Kinds of documents collected for an assessment (P3.1.3a) and when they are required."""
-
-    _name = "credit.document.type"
-    _description = "Credit Document Type"
-    _order = "sequence, id"
-
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-    description = fields.Text(translate=True)
-    required_new = fields.Boolean(string="Required for New Customers")
-    required_periodic = fields.Boolean(string="Required for Periodic Reviews")
-    required_adhoc = fields.Boolean(string="Required for Ad Hoc Assessments")
-
-    def _required_for(self, assessment_type):
-        return self.filtered(f"required_{assessment_type}")
-
-
-class CreditAssessmentDocument(models.Model):
-    """A document the customer gave for an assessment (P3.1.3a): sales attaches it while
-    filling in the form; once the assessment is approved or cancelled it is kept as it was."""
-
-    _name = "credit.assessment.document"
-    _description = "Credit Assessment Document"
-    _inherit = ("credit.access.logged",)
-    _order = "id"
-
-    assessment_id = fields.Many2one(
-        "credit.assessment", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(
-        related="assessment_id.company_id", store=True, index=True, string="Company"
-    )
-    type_id = fields.Many2one("credit.document.type", string="Document Type", required=True)
-    name = fields.Char(string="Description")
-    file = fields.Binary(attachment=True, required=True)
-    filename = fields.Char(string="File Name")
-
-    @api.depends("name", "filename", "type_id")
-    def _compute_display_name(self):
-        for document in self:
-            document.display_name = (
-                document.name or document.filename or document.type_id.display_name or ""
-            )
-
-    def _check_editable(self, assessments):
-        """Sales changes the documents while filling in the form, finance until its decision;
-        an approved or cancelled assessment keeps its documents as they were."""
-        if self.env.su:
-            return
-        for assessment in assessments.sudo():
-            if assessment.state in ("approved", "cancelled"):
-                raise UserError(
-                    self.env._(
-                        "The documents of %(assessment)s are kept as they were when it was "
-                        "%(state)s.",
-                        assessment=assessment.name,
-                        state=dict(ASSESSMENT_STATES)[assessment.state].lower(),
-                    )
-                )
-            if assessment.state not in ("draft", "rejected") and not self.env.user.has_group(
-                ANALYST
-            ):
-                raise UserError(
-                    self.env._(
-                        "%(assessment)s is with finance: its documents change through finance.",
-                        assessment=assessment.name,
-                    )
-                )
-
-    @api.model
-    def _default_filename(self, vals, type_name):
-        """A file uploaded without a name (RPC, import) gets one from its type and content,
-        so that it shows and downloads under a real name."""
-        if vals.get("file") and not vals.get("filename"):
-            mimetype = guess_mimetype(base64.b64decode(vals["file"]))
-            extension = mimetypes.guess_extension(mimetype) or ""
-            vals["filename"] = f"{type_name or self.env._('Document')}{extension}"
-        return vals
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_editable(
-            self.env["credit.assessment"].browse({v.get("assessment_id") for v in vals_list})
-        )
-        Type = self.env["credit.document.type"]
-        vals_list = [
-            self._default_filename(dict(vals), Type.browse(vals.get("type_id")).name)
-            for vals in vals_list
-        ]
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_editable(self.assessment_id)
-        if "assessment_id" in vals:
-            self._check_editable(self.env["credit.assessment"].browse(vals["assessment_id"]))
-        if vals.get("file") and not vals.get("filename"):
-            vals = self._default_filename(dict(vals), self[:1].type_id.name)
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_decided(self):
-        self._check_editable(self.assessment_id)
-
-
-class CreditAssessmentLine(models.Model):
-    """Finance's score of one criterion of an assessment."""
-
-    _name = "credit.assessment.line"
-    _description = "Credit Assessment Score"
-    _order = "sequence, id"
-
-    assessment_id = fields.Many2one(
-        "credit.assessment", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(
-        related="assessment_id.company_id", store=True, index=True, string="Company"
-    )
-    criterion_id = fields.Many2one("credit.scorecard.criterion", required=True, readonly=True)
-    sequence = fields.Integer(related="criterion_id.sequence")
-    kind = fields.Selection(related="criterion_id.kind")
-    weight = fields.Float(related="criterion_id.weight")
-    guidance = fields.Text(related="criterion_id.guidance")
-    level_id = fields.Many2one(
-        "credit.scorecard.level", domain="[('criterion_id', '=', criterion_id)]"
-    )
-    score = fields.Float(related="level_id.score")
-    weighted_score = fields.Float(compute="_compute_weighted_score")
-    proposed_level_id = fields.Many2one("credit.scorecard.level", readonly=True)
-    proposal = fields.Text(readonly=True, help="How the proposed level was computed.")
-    override_reason = fields.Text(
-        help="Why finance chose another level than the one proposed from the payment history."
-    )
-
-    @api.depends("level_id.score", "criterion_id.weight")
-    def _compute_weighted_score(self):
-        for line in self:
-            line.weighted_score = line.level_id.score * line.criterion_id.weight / 100.0
-
-    @api.constrains("level_id", "proposed_level_id", "override_reason")
-    def _check_override_reason(self):
-        for line in self:
-            if (
-                line.proposed_level_id
-                and line.level_id
-                and line.level_id != line.proposed_level_id
-                and not (line.override_reason or "").strip()
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(criterion)s: give the reason for choosing another level than the "
-                        "one proposed from the customer's record.",
-                        criterion=line.criterion_id.name,
-                    )
-                )
-
-    def _check_editable(self, assessments):
-        """Scores are finance's, and change only while finance reviews the assessment (the
-        workflow itself writes them as the superuser: lines of a new scorecard, proposals)."""
-        if self.env.su:
-            return
-        if not self.env.user.has_group(ANALYST):
-            raise AccessError(self.env._("Only finance scores credit assessments."))
-        for assessment in assessments.sudo():
-            if assessment.state != "review":
-                raise UserError(
-                    self.env._(
-                        "The scores of %(assessment)s change only while finance reviews it "
-                        "(it is %(state)s).",
-                        assessment=assessment.name,
-                        state=dict(ASSESSMENT_STATES)[assessment.state].lower(),
-                    )
-                )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_editable(
-            self.env["credit.assessment"].browse({v.get("assessment_id") for v in vals_list})
-        )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_editable(self.assessment_id)
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_decided(self):
-        self._check_editable(self.assessment_id)
-
-
 class CreditAssessment(models.Model):
     """The Customer Credit Assessment Form (客戶信用評估表): filled in by sales, submitted to
     finance, scored against a scorecard, approved or rejected. Each transition is a server
@@ -255,8 +65,11 @@ class CreditAssessment(models.Model):
 
     _name = "credit.assessment"
     _description = "Customer Credit Assessment"
-    _inherit = ("mail.thread", "mail.activity.mixin", "credit.access.logged")
+    _inherit = ("mail.thread", "mail.activity.mixin", "credit.access.logged", "credit.guarded")
     _order = "id desc"
+    _credit_guarded_fields = dict.fromkeys(WORKFLOW_FIELDS, SYSTEM) | dict.fromkeys(
+        FINANCE_FIELDS | set(DECISION_FIELDS), ANALYST
+    )
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/", index=True
@@ -363,24 +176,34 @@ class CreditAssessment(models.Model):
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     decision_date = fields.Datetime(readonly=True, copy=False)
 
+    # the periodic review this assessment answers (scheduled by credit_monitoring_review.py)
+    review_due_date = fields.Date(
+        readonly=True, index=True, help="The customer's review date this assessment answers."
+    )
+    review_overdue = fields.Boolean(
+        compute="_compute_review_overdue", search="_search_review_overdue"
+    )
+
     @api.model
     def _default_scorecard(self):
         return self.env["credit.scorecard"].search(
             [("company_id", "in", [self.env.company.id, False])], limit=1
         )
 
+    def _credit_guard_message(self, fnames, guard):
+        if guard == SYSTEM:
+            return self.env._("The state of a credit assessment changes through its actions.")
+        return self.env._(
+            "You are not allowed to do this on credit assessments (%(group)s only).",
+            group=self.env.ref(guard).name,
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if self.env.su:
-                pass
-            elif set(vals) & WORKFLOW_FIELDS:
-                raise AccessError(
-                    self.env._("The state of a credit assessment changes through its actions.")
-                )
-            elif {
-                f for f in (FINANCE_FIELDS | set(DECISION_FIELDS)) - {"scorecard_id"} if vals.get(f)
-            }:
+            self._credit_check_guarded(vals, create=True)
+            finance_part = (FINANCE_FIELDS | set(DECISION_FIELDS)) - {"scorecard_id"}
+            if not is_credit_workflow(self.env) and any(vals.get(f) for f in finance_part):
                 # finance's part is written by finance, in review: never at creation (the
                 # scorecard finance will score with may be chosen, as its default is)
                 raise AccessError(
@@ -396,19 +219,16 @@ class CreditAssessment(models.Model):
         return assessments
 
     def write(self, vals):
-        if not self.env.su:
+        if not is_credit_workflow(self.env):
             if any(state == "approved" for state in self.mapped("state")):
                 raise UserError(
                     self.env._("An approved credit assessment is kept as it was approved.")
                 )
-            if set(vals) & WORKFLOW_FIELDS:
-                raise AccessError(
-                    self.env._("The state of a credit assessment changes through its actions.")
-                )
-            if set(vals) & (FINANCE_FIELDS | set(DECISION_FIELDS)):
-                self._check_group(ANALYST)
-            elif not self.env.user.has_group(ANALYST) and any(
-                state not in ("draft", "rejected") for state in self.mapped("state")
+            self._credit_check_guarded(vals)
+            if (
+                not set(vals) & set(self._credit_guarded_fields)
+                and not self.env.user.has_group(ANALYST)
+                and any(state not in ("draft", "rejected") for state in self.mapped("state"))
             ):
                 raise UserError(
                     self.env._("A submitted credit assessment is changed by finance only.")
@@ -418,27 +238,33 @@ class CreditAssessment(models.Model):
             self._sync_lines()
         if set(vals) & set(DECISION_FIELDS) and "decision_overridden" not in vals:
             # a value finance typed (not the proposal the form recomputed) stops the following
-            self.filtered(lambda a: a._decision_differs()).sudo().write(
+            self.filtered(lambda a: a._decision_differs())._credit_workflow_write(
                 {"decision_overridden": True}
             )
         return res
 
     @api.ondelete(at_uninstall=True)
     def _unlink_except_approved(self):
-        if not self.env.su and any(state == "approved" for state in self.mapped("state")):
+        if not is_credit_workflow(self.env) and any(
+            state == "approved" for state in self.mapped("state")
+        ):
             raise UserError(self.env._("An approved credit assessment is kept as it was approved."))
 
     def _sync_lines(self):
-        """One line per criterion of the scorecard; the payment record is proposed."""
-        for assessment in self:
-            criteria = assessment.scorecard_id.criterion_ids
-            stale = assessment.line_ids.filtered_domain([("criterion_id", "not in", criteria.ids)])
-            stale.sudo().unlink()
-            missing = criteria - assessment.line_ids.criterion_id
-            if missing:
-                self.env["credit.assessment.line"].sudo().create(
-                    [{"assessment_id": assessment.id, "criterion_id": c.id} for c in missing]
+        """One line per criterion of the scorecard (written by the workflow)."""
+        Line = self.env["credit.assessment.line"]
+        with credit_workflow(self.env):
+            for assessment in self:
+                criteria = assessment.scorecard_id.criterion_ids
+                stale = assessment.line_ids.filtered_domain(
+                    [("criterion_id", "not in", criteria.ids)]
                 )
+                stale.sudo().unlink()
+                missing = criteria - assessment.line_ids.criterion_id
+                if missing:
+                    Line.sudo().create(
+                        [{"assessment_id": assessment.id, "criterion_id": c.id} for c in missing]
+                    )
 
     # ------------------------------------------------------------------------------------------
     # Computes
@@ -523,23 +349,14 @@ class CreditAssessment(models.Model):
         self.env["account.move"].flush_model()
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
-        company_ids = (
-            self.env["res.company"]
-            .sudo()
-            .search([("id", "child_of", self.company_id.root_id.id)])
-            .ids
-        )
+        company_ids = self.company_id._credit_scope_ids()
         [row] = self.env.execute_query_dict(
             SQL(
                 """
                 WITH inv AS (
                     SELECT am.id, am.invoice_date_due AS due, am.amount_residual_signed AS residual,
                            am.payment_state IN ('paid', 'in_payment') AS paid,
-                           (SELECT MAX(apr.max_date)
-                              FROM account_move_line aml
-                              JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
-                             WHERE aml.move_id = am.id AND aml.display_type = 'payment_term')
-                               AS paid_on
+                           %(paid_on)s AS paid_on
                       FROM account_move am
                      WHERE am.move_type = 'out_invoice' AND am.state = 'posted'
                        AND am.commercial_partner_id = %(partner)s
@@ -554,6 +371,7 @@ class CreditAssessment(models.Model):
                            AS largest_overdue
                   FROM inv
                 """,
+                paid_on=self.env["credit.exposure"]._paid_on_sql("am"),
                 partner=self.partner_id.commercial_partner_id.id,
                 companies=company_ids,
                 since=today - timedelta(days=365),
@@ -579,7 +397,7 @@ class CreditAssessment(models.Model):
         highest level whose score it reaches."""
         for assessment in self:
             history = assessment._payment_history()
-            assessment.sudo().write(
+            assessment._credit_workflow_write(
                 {
                     "history_invoice_count": history["invoices"],
                     "history_on_time_rate": history["on_time_rate"],
@@ -589,7 +407,7 @@ class CreditAssessment(models.Model):
             )
             for line in assessment.line_ids.filtered(lambda li: li.kind == "payment"):
                 if not history["settled_or_due"]:
-                    line.sudo().write(
+                    line._credit_workflow_write(
                         {
                             "proposed_level_id": False,
                             "proposal": self.env._(
@@ -618,14 +436,14 @@ class CreditAssessment(models.Model):
                 vals = {"proposed_level_id": level.id, "proposal": proposal}
                 if not line.level_id:
                     vals["level_id"] = level.id
-                line.sudo().write(vals)
+                line._credit_workflow_write(vals)
         return True
 
     # ------------------------------------------------------------------------------------------
     # Workflow (run by the server actions of data/credit_assessment_actions.xml)
     # ------------------------------------------------------------------------------------------
     def _check_group(self, group):
-        if not self.env.su and not self.env.user.has_group(group):
+        if not is_credit_workflow(self.env) and not self.env.user.has_group(group):
             raise AccessError(
                 self.env._(
                     "You are not allowed to do this on credit assessments (%(group)s only).",
@@ -664,7 +482,7 @@ class CreditAssessment(models.Model):
                         assessment=assessment.name,
                     )
                 )
-        self.sudo().write(
+        self._credit_workflow_write(
             {
                 "state": "submitted",
                 "submitted_by_id": self.env.uid,
@@ -696,7 +514,7 @@ class CreditAssessment(models.Model):
     def action_start_review(self):
         self._check_group(ANALYST)
         self._check_state(("submitted",), self.env._("taken in review"))
-        self.sudo().write({"state": "review", "reviewer_id": self.env.uid})
+        self._credit_workflow_write({"state": "review", "reviewer_id": self.env.uid})
         return True
 
     def action_approve(self):
@@ -705,7 +523,7 @@ class CreditAssessment(models.Model):
         for assessment in self:
             if not assessment.decision_overridden and assessment._decision_differs():
                 # the proposal moved since the form was computed (a rating's settings)
-                assessment.sudo().write(
+                assessment._credit_workflow_write(
                     {
                         "approved_rating_id": assessment.proposed_rating_id.id,
                         "approved_limit": assessment.proposed_limit,
@@ -715,7 +533,7 @@ class CreditAssessment(models.Model):
                 )
             assessment._check_approval()
         for assessment in self:
-            assessment.sudo().write(
+            assessment._credit_workflow_write(
                 {
                     "state": "approved",
                     "approved_by_id": self.env.uid,
@@ -751,7 +569,7 @@ class CreditAssessment(models.Model):
 
     def _check_approval(self):
         self.ensure_one()
-        if self.submitted_by_id == self.env.user and not self.env.su:
+        if self.submitted_by_id == self.env.user and not is_credit_workflow(self.env):
             raise AccessError(
                 self.env._(
                     "%(assessment)s was submitted by you: someone else must approve it.",
@@ -786,7 +604,7 @@ class CreditAssessment(models.Model):
             threshold
             and self.currency_id.compare_amounts(self.approved_limit, threshold) > 0
             and not self.env.user.has_group(MANAGER)
-            and not self.env.su
+            and not is_credit_workflow(self.env)
         ):
             raise AccessError(
                 self.env._(
@@ -808,7 +626,7 @@ class CreditAssessment(models.Model):
                         assessment=assessment.name,
                     )
                 )
-        self.sudo().write({"state": "rejected", "decision_date": fields.Datetime.now()})
+        self._credit_workflow_write({"state": "rejected", "decision_date": fields.Datetime.now()})
         for assessment in self:
             assessment._close_finance_activities(self.env._("Rejected"))
             assessment._notify_salesperson(
@@ -819,21 +637,18 @@ class CreditAssessment(models.Model):
     def action_reset(self):
         self._check_group(SALESPERSON)
         self._check_state(("rejected", "cancelled"), self.env._("reset to draft"))
-        self.sudo().write({"state": "draft"})
+        self._credit_workflow_write({"state": "draft"})
         return True
 
     def action_cancel(self):
         self._check_group(SALESPERSON)
         self._check_state(("draft", "submitted", "review", "rejected"), self.env._("cancelled"))
-        self.sudo().write({"state": "cancelled"})
+        self._credit_workflow_write({"state": "cancelled"})
         self._close_finance_activities(self.env._("Cancelled"))
         return True
 
     def _close_finance_activities(self, feedback):
-        activity_type = self.env.ref("credit_management.mail_activity_type_credit_assessment")
-        self.sudo().activity_ids.filtered(
-            lambda a: a.activity_type_id == activity_type
-        ).action_feedback(feedback=feedback)
+        close_activities(self, "credit_management.mail_activity_type_credit_assessment", feedback)
 
     def _notify_salesperson(self, summary):
         self.ensure_one()
@@ -850,12 +665,12 @@ class CreditAssessment(models.Model):
         company, and the change is recorded on the customer with a link to the assessment."""
         self.ensure_one()
         company = self.company_id
-        partner = self.partner_id.commercial_partner_id.with_company(company).sudo()
+        partner = self.partner_id.commercial_partner_id.with_company(company)
         rating = self.approved_rating_id
         today = fields.Date.context_today(self)
         old = {
-            "limit": partner.credit_limit,
-            "rating": partner.credit_rating_id.name or "-",
+            "limit": partner.sudo().credit_limit,
+            "rating": partner.sudo().credit_rating_id.name or "-",
         }
         vals = {
             "credit_limit": self.approved_limit,
@@ -867,19 +682,26 @@ class CreditAssessment(models.Model):
         terms = self.approved_payment_term_id or rating.payment_term_id
         if terms:
             vals["property_payment_term_id"] = terms.id
-        if rating.policy == "blocked":
-            vals["credit_status"] = "blocked"
-            vals["credit_hold_reason"] = self.env._(
-                "Rated %(rating)s by %(assessment)s.", rating=rating.name, assessment=self.name
-            )
-        elif partner.credit_status not in ("hold", "blocked"):
-            vals["credit_status"] = "approved"
-        with partner._credit_changes_from(self):
-            partner.with_context(
-                credit_change_reason=self.env._("Assessment %(name)s approved", name=self.name),
-            ).write(vals)
+        reason = self.env._("Assessment %(name)s approved", name=self.name)
+        with credit_workflow(self.env), partner._credit_change(reason, self):
+            partner.sudo().write(vals)
+            if rating.policy == "blocked":
+                partner._credit_set_status(
+                    "blocked",
+                    reason,
+                    hold_reason=self.env._(
+                        "Rated %(rating)s by %(assessment)s.",
+                        rating=rating.name,
+                        assessment=self.name,
+                    ),
+                    assessment=self,
+                )
+            else:
+                partner._credit_set_status(
+                    "approved", reason, only_from=OPEN_STATUSES, assessment=self
+                )
         self.env["credit.file"]._for_partner(partner, company)
-        partner.message_post(
+        partner.sudo().message_post(
             body=Markup("%s <a href='/odoo/credit.assessment/%s'>%s</a>: %s")
             % (
                 self.env._("Credit profile updated by assessment"),
@@ -898,21 +720,9 @@ class CreditAssessment(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
-
-class CreditAssessmentReview(models.Model):
-    """The review scheduler (P3.1.2 at least yearly, P4.2.1 quarterly): customers whose next
-    review falls within the company's notice get a periodic assessment, prefilled and
-    assigned to their salesperson with an activity."""
-
-    _inherit = "credit.assessment"
-
-    review_due_date = fields.Date(
-        readonly=True, index=True, help="The customer's review date this assessment answers."
-    )
-    review_overdue = fields.Boolean(
-        compute="_compute_review_overdue", search="_search_review_overdue"
-    )
-
+    # ------------------------------------------------------------------------------------------
+    # Periodic reviews
+    # ------------------------------------------------------------------------------------------
     @api.depends("review_due_date", "state")
     def _compute_review_overdue(self):
         today = fields.Date.context_today(self)
@@ -931,75 +741,3 @@ class CreditAssessmentReview(models.Model):
             ("state", "not in", ("approved", "cancelled")),
         ]
         return domain if (operator == "=") == value else ["!", *domain]
-
-    @api.model
-    def _reviews_to_schedule(self, company):
-        """Customers of ``company`` due for review within the notice and without an open
-        assessment: two queries."""
-        horizon = fields.Date.context_today(self) + timedelta(
-            days=company.credit_review_notice_days
-        )
-        due = (
-            self.env["res.partner"]
-            .sudo()
-            .with_company(company)
-            .search([("credit_next_review_date", "<=", horizon)], order="id")
-        )
-        busy = {
-            partner.id
-            for [partner] in self.sudo()._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("partner_id", "in", due.ids),
-                    ("state", "in", ("draft", "submitted", "review")),
-                ],
-                ["partner_id"],
-            )
-        }
-        return due.filtered(lambda p: p.id not in busy)
-
-    @api.model
-    def _cron_review_scheduler(self, batch_size=100):
-        """Daily cron: a customer with an open assessment is not work any more, so the cron is
-        idempotent and resumes after a kill (see credit_cron.run_in_batches)."""
-
-        def process(company, partners):
-            for partner in partners:
-                self._schedule_review(partner, company)
-
-        return run_in_batches(self.env, self._reviews_to_schedule, process, batch_size)
-
-    @api.model
-    def _schedule_review(self, partner, company):
-        partner = partner.with_company(company)
-        last = partner.credit_assessment_id
-        user = partner.user_id or company._credit_controller()
-        assessment = (
-            self.sudo()
-            .with_company(company)
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "type": "periodic",
-                    "user_id": user.id,
-                    "review_due_date": partner.credit_next_review_date,
-                    "requested_limit": partner.credit_limit,
-                    "requested_payment_term_id": partner.property_payment_term_id.id,
-                    "annual_revenue": last.annual_revenue,
-                    "years_in_business": last.years_in_business,
-                    "employees": last.employees,
-                }
-            )
-        )
-        assessment.activity_schedule(
-            "mail.mail_activity_data_todo",
-            date_deadline=partner.credit_next_review_date,
-            user_id=user.id,
-            summary=self.env._(
-                "Periodic credit review of %(partner)s due on %(date)s",
-                partner=partner.display_name,
-                date=fields.Date.to_string(partner.credit_next_review_date),
-            ),
-        )
-        return assessment

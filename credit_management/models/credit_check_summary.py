@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
+from .credit_common import CREDIT_READERS
 from .credit_decision import DECISION_LEVELS
-from .res_partner import CREDIT_READERS
 
 
 class CreditCheckSummary(models.AbstractModel):

@@ -1,32 +1,35 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from .credit_notification import credit_notification
-from .res_partner import CREDIT_READERS, HOLD_STATUSES
+from .credit_common import (
+    CREDIT_READERS,
+    HOLD_STATUSES,
+    INTERNAL,
+    STATUS_RANK,
+    credit_notification,
+)
+from .credit_guarded import SYSTEM
 
 CREDIT_HOLD_STATES = [
     ("held", "On Credit Hold"),
     ("released", "Credit Released"),
     ("rejected", "Credit Rejected"),
 ]
-# Set by credit control only (through sudo), never by a user's write.
-CREDIT_HOLD_FIELDS = {
+# Set by credit control only (the workflow), never by a user's write.
+CREDIT_HOLD_FIELDS = (
     "credit_hold_state",
     "credit_hold_message",
     "credit_hold_rules",
     "credit_hold_date",
     "credit_hold_manual",
     "credit_released_amount",
-}
+)
 # Cursor cache key: ids of the documents a salesperson resubmitted to finance with a reason in
 # this transaction (a context key could be forged over RPC; the cursor cache cannot).
 RESUBMITTED = "credit_management.resubmitted_documents"
-# How far a customer's credit status is from normal, to tell a hold placed since a release.
-STATUS_RANK = {"not_assessed": 0, "approved": 0, "watch": 1, "hold": 2, "blocked": 3}
-INTERNAL = "base.group_user"
 
 
 class CreditControlledDocument(models.AbstractModel):
@@ -46,6 +49,8 @@ class CreditControlledDocument(models.AbstractModel):
 
     _name = "credit.controlled.document"
     _description = "Document under Credit Control"
+    _inherit = ("credit.guarded",)
+    _credit_guarded_fields = dict.fromkeys(CREDIT_HOLD_FIELDS, SYSTEM)
 
     credit_hold_state = fields.Selection(
         CREDIT_HOLD_STATES,
@@ -188,14 +193,11 @@ class CreditControlledDocument(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
     # Protection
     # ------------------------------------------------------------------------------------------
-    def _check_credit_hold_write(self, vals):
-        if not self.env.su and CREDIT_HOLD_FIELDS & set(vals):
-            raise AccessError(
-                self.env._(
-                    "The credit hold of a document is set by the credit check and changed "
-                    "only by finance's release or rejection."
-                )
-            )
+    def _credit_guard_message(self, fnames, guard):
+        return self.env._(
+            "The credit hold of a document is set by the credit check and changed only by "
+            "finance's release or rejection."
+        )
 
     # ------------------------------------------------------------------------------------------
     # Decision
@@ -208,7 +210,6 @@ class CreditControlledDocument(models.AbstractModel):
             self._credit_partner(),
             self._credit_amount() if amount is None else amount,
             self._credit_company(),
-            document=self,
             counted=self._credit_counted() if counted is None else counted,
         )
 
@@ -340,7 +341,7 @@ class CreditControlledDocument(models.AbstractModel):
         }
         if not already_held or not sudo_doc.credit_hold_date:
             vals["credit_hold_date"] = fields.Datetime.now()
-        sudo_doc.write(vals)
+        self._credit_workflow_write(vals)
         sudo_doc.message_post(body=plaintext2html(decision["message"]))
         body = decision["message"] if not note else f"{note}\n\n{decision['message']}"
         if not already_held:
@@ -366,7 +367,7 @@ class CreditControlledDocument(models.AbstractModel):
     def _credit_clear_hold(self):
         """A held document passed the check on its own (the customer paid, the amount went
         down): no release is needed any more."""
-        self.sudo().write({"credit_hold_state": False})
+        self._credit_workflow_write({"credit_hold_state": False})
         self._credit_finance_activities().action_feedback(
             feedback=self.env._("The document passed the credit check; no release needed.")
         )
@@ -398,7 +399,7 @@ class CreditControlledDocument(models.AbstractModel):
                 self.env._("%(document)s is already on credit hold.", document=self.display_name)
             )
         message = self.env._("Held by %(user)s: %(reason)s", user=self.env.user.name, reason=reason)
-        self.sudo().write(
+        self._credit_workflow_write(
             {
                 "credit_hold_state": "held",
                 "credit_hold_manual": True,
@@ -464,7 +465,7 @@ class CreditControlledDocument(models.AbstractModel):
     def _credit_hold_again_by_hand(self):
         """A document finance held by hand, rejected, then resubmitted: back to finance."""
         self.ensure_one()
-        self.sudo().write({"credit_hold_state": "held"})
+        self._credit_workflow_write({"credit_hold_state": "held"})
         note = self.env.cr.cache.get(RESUBMITTED, {}).get(self.id) or ""
         self._credit_ask_finance(
             self.env._("Credit hold: release or reject %(document)s", document=self.display_name),
@@ -476,7 +477,7 @@ class CreditControlledDocument(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
     def _credit_release(self, release):
         self.ensure_one()
-        self.sudo().write(
+        self._credit_workflow_write(
             {
                 "credit_hold_state": "released",
                 "credit_hold_manual": False,
@@ -504,7 +505,7 @@ class CreditControlledDocument(models.AbstractModel):
 
     def _credit_reject(self, release):
         self.ensure_one()
-        self.sudo().write({"credit_hold_state": "rejected"})
+        self._credit_workflow_write({"credit_hold_state": "rejected"})
         salesperson = self._credit_salesperson()
         self.sudo().message_post(
             body=Markup("%s<br/>%s")

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount
 
-from .res_partner import HOLD_STATUSES
+from .credit_common import HOLD_STATUSES
 
 DECISION_LEVELS = [("ok", "Within Credit"), ("warn", "Credit Warning"), ("block", "Credit Block")]
 LEVEL_RANK = {"ok": 0, "warn": 1, "block": 2}
@@ -71,14 +71,13 @@ class CreditDecision(models.AbstractModel):
         return projected, max(projected - exposure["limit"], 0.0)
 
     @api.model
-    def _decide(self, partner, amount=0.0, company=None, document=None, counted=0.0):
+    def _decide(self, partner, amount=0.0, company=None, counted=0.0):
         """Decide on ``amount`` of new credit for ``partner`` in ``company``.
 
         :param amount: what the document adds to the exposure once confirmed or posted, in
             company currency.
         :param counted: the part of ``amount`` that the exposure already holds (a draft
             invoice that the company counts as a draft), so that it is not counted twice.
-        :param document: the record asking (a sale order, an invoice), for the explanation.
         :return: a dict with ``level``, ``rules`` (the fired rules, each a dict with ``code``,
             ``level``, ``title``, ``detail``), ``exposure`` (the figures of credit.exposure),
             ``projected`` (exposure after the document), ``limit``, ``excess`` (projected
@@ -91,7 +90,6 @@ class CreditDecision(models.AbstractModel):
         result = {
             "partner": partner,
             "company": company,
-            "document": document,
             "date": date,
             "amount": amount,
             "level": "ok",
@@ -353,20 +351,11 @@ class CreditDecision(models.AbstractModel):
         lines += [f"- {rule['title']}: {rule['detail']}" for rule in result["rules"]]
         lines.append(
             self.env._(
-                "Limit %(limit)s, available before this document %(available)s. Exposure "
-                "%(total)s = receivable not due %(not_due)s + overdue %(overdue)s + unapplied "
-                "credits %(credits)s + draft invoices %(drafts)s + uninvoiced orders "
-                "%(orders)s. This document: %(amount)s.",
+                "Limit %(limit)s, available before this document %(available)s. %(exposure)s "
+                "This document: %(amount)s.",
                 limit=self._money(result["limit"], company),
-                available=self._money(
-                    result["limit"] - exposure["total"] if result["limit"] > 0 else 0.0, company
-                ),
-                total=self._money(exposure["total"], company),
-                not_due=self._money(exposure["receivable_not_due"], company),
-                overdue=self._money(exposure["overdue"], company),
-                credits=self._money(exposure["unapplied_credits"], company),
-                drafts=self._money(exposure["draft_invoices"], company),
-                orders=self._money(exposure["uninvoiced_orders"], company),
+                available=self._money(exposure["available"], company),
+                exposure=self.env["credit.exposure"]._explain_total(exposure, company),
                 amount=self._money(result["amount"], company),
             )
         )

@@ -4,6 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
+from .credit_common import ANALYST, OPEN_STATUSES, close_activities
+from .credit_guarded import SYSTEM, is_credit_workflow
+
 EVENT_TYPES = [
     ("overdue", "Overdue"),
     ("default", "Default / Breach"),
@@ -12,6 +15,7 @@ EVENT_TYPES = [
     ("rating_change", "Rating Change"),
     ("legal", "Legal / Insolvency News"),
     ("other", "Other"),
+    ("early_warning", "Early Warning"),
 ]
 SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 EVENT_STATES = [("open", "Open"), ("in_progress", "In Progress"), ("resolved", "Resolved")]
@@ -20,9 +24,8 @@ EVENT_ORIGINS = [
     ("overdue_check", "Overdue Check"),
     ("early_warning", "Early Warning"),
 ]
-ANALYST = "credit_management.group_credit_analyst"
-# Written by the crons and the buttons only (as the superuser), never by a user's create or write.
-SYSTEM_FIELDS = {"state", "origin", "escalation_level", "overdue_days", "auto_hold"}
+# Written by the crons and the buttons only, never by a user's create or write.
+SYSTEM_FIELDS = ("state", "origin", "escalation_level", "overdue_days", "auto_hold")
 # What sales writes on an event after reporting it: the response plan of any event of their
 # customers, and the facts of an event they reported while finance has not taken it up. The
 # deadline and the severity stay as reported (unanswered events escalate from them).
@@ -32,12 +35,14 @@ REPORTER_FIELDS = {"name", "description", "amount", "event_type", "source_ref"}
 
 class CreditEvent(models.Model):
     """An anomaly in a customer's credit (P3.3.2, P4.2.3): reported at once by sales or found by
-    finance, handled with a response plan agreed between them, and resolved."""
+    finance, handled with a response plan agreed between them, and resolved. The monitoring
+    crons (credit.monitoring) open, escalate and close events of their own origin."""
 
     _name = "credit.event"
     _description = "Credit Event"
-    _inherit = ("mail.thread", "mail.activity.mixin")
+    _inherit = ("mail.thread", "mail.activity.mixin", "credit.guarded")
     _order = "date desc, id desc"
+    _credit_guarded_fields = dict.fromkeys(SYSTEM_FIELDS, SYSTEM)
 
     name = fields.Char(string="Summary", required=True, tracking=True)
     partner_id = fields.Many2one(
@@ -86,20 +91,24 @@ class CreditEvent(models.Model):
         "closes its events).",
     )
     resolution = fields.Text(tracking=True)
+    # set by the monitoring crons
+    escalation_level = fields.Integer(readonly=True, tracking=True)
+    overdue_days = fields.Integer(string="Days Overdue", readonly=True)
+    auto_hold = fields.Boolean(
+        string="Automatic Hold",
+        readonly=True,
+        help="The overdue check placed the customer on hold; it lifts the hold when paid.",
+    )
 
-    def _check_system_fields(self, vals):
-        if not self.env.su and SYSTEM_FIELDS & set(vals):
-            raise UserError(
-                self.env._(
-                    "The state, origin and escalation of a credit event are set by its buttons "
-                    "and the monitoring crons."
-                )
-            )
+    def _credit_guard_message(self, fnames, guard):
+        return self.env._(
+            "The state, origin and escalation of a credit event are set by its buttons and the "
+            "monitoring crons."
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_system_fields(vals)
             partner = self.env["res.partner"].browse(vals.get("partner_id"))
             if partner:
                 vals["partner_id"] = partner.commercial_partner_id.id
@@ -119,8 +128,7 @@ class CreditEvent(models.Model):
         return events
 
     def write(self, vals):
-        self._check_system_fields(vals)
-        if not self.env.su and not self.env.user.has_group(ANALYST):
+        if not is_credit_workflow(self.env) and not self.env.user.has_group(ANALYST):
             own_open = all(
                 event.reported_by_id == self.env.user and event.state == "open" for event in self
             )
@@ -136,12 +144,12 @@ class CreditEvent(models.Model):
         return super().write(vals)
 
     def _check_finance(self):
-        if not self.env.su and not self.env.user.has_group(ANALYST):
+        if not is_credit_workflow(self.env) and not self.env.user.has_group(ANALYST):
             raise UserError(self.env._("Only finance handles credit events."))
 
     def action_start(self):
         self._check_finance()
-        self.filtered(lambda e: e.state == "open").sudo().write({"state": "in_progress"})
+        self.filtered(lambda e: e.state == "open")._credit_workflow_write({"state": "in_progress"})
         return True
 
     def action_resolve(self):
@@ -149,11 +157,10 @@ class CreditEvent(models.Model):
         for event in self:
             if not (event.resolution or "").strip():
                 raise UserError(self.env._("Write how %(event)s was resolved.", event=event.name))
-        self.sudo().write({"state": "resolved"})
-        activity_type = self.env.ref("credit_management.mail_activity_type_credit_event")
-        self.sudo().activity_ids.filtered(
-            lambda a: a.activity_type_id == activity_type
-        ).action_feedback(feedback=self.env._("Resolved"))
+        self._credit_workflow_write({"state": "resolved"})
+        close_activities(
+            self, "credit_management.mail_activity_type_credit_event", self.env._("Resolved")
+        )
         return True
 
     def action_hold_customer(self):
@@ -161,20 +168,54 @@ class CreditEvent(models.Model):
         self._check_finance()
         for event in self:
             partner = event.partner_id.with_company(event.company_id)
-            if partner.credit_status in ("hold", "blocked"):
-                continue
-            partner.with_context(credit_change_reason=event.name).write(
-                {
-                    "credit_status": "hold",
-                    "credit_hold_reason": self.env._(
-                        "Credit event %(event)s: %(description)s",
-                        event=event.name,
-                        description=event.description or "",
-                    ),
-                }
+            held = partner._credit_set_status(
+                "hold",
+                event.name,
+                hold_reason=self.env._(
+                    "Credit event %(event)s: %(description)s",
+                    event=event.name,
+                    description=event.description or "",
+                ),
+                only_from=OPEN_STATUSES,
             )
-            event.message_post(
-                body=self.env._("%(partner)s placed on hold.", partner=partner.display_name)
-            )
+            if held:
+                event.message_post(
+                    body=self.env._("%(partner)s placed on hold.", partner=partner.display_name)
+                )
         self.action_start()
         return True
+
+    # ------------------------------------------------------------------------------------------
+    # Events of the monitoring crons
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _open_cron_events(self, company, origin, partner_ids=None):
+        """The unresolved events a monitoring cron (``origin``) opened in ``company``."""
+        domain = [
+            ("origin", "=", origin),
+            ("state", "!=", "resolved"),
+            ("company_id", "=", company.id),
+        ]
+        if partner_ids is not None:
+            domain.append(("partner_id", "in", partner_ids))
+        return self.sudo().search(domain)
+
+    @api.model
+    def _open_monitoring_event(self, company, partner, event_type, vals):
+        """An event opened by a cron (its origin says which): the cron schedules its
+        activities itself."""
+        return self._credit_workflow_create(
+            {"partner_id": partner.id, "company_id": company.id, "event_type": event_type} | vals
+        )
+
+    def _ask_sales_and_finance(self, summary, note):
+        """An activity for the customer's salesperson and one for the credit controller."""
+        self.ensure_one()
+        finance = self.company_id._credit_controller()
+        for user in (self.user_id | finance).filtered("active"):
+            self.sudo().activity_schedule(
+                "credit_management.mail_activity_type_credit_event",
+                user_id=user.id,
+                summary=summary,
+                note=plaintext2html(note),
+            )

@@ -1,24 +1,42 @@
+from typing import NamedTuple
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-# Keys of the figures returned by credit.exposure for every commercial partner.
-EXPOSURE_KEYS = (
-    "receivable_not_due",
-    "overdue",
-    "unapplied_credits",
-    "overdue_days",
-    "overdue_net",
-    "draft_invoices",
-    "uninvoiced_orders",
-    "total",
-    "limit",
-    "available",
-    "utilization",
-    "is_overdue",
-    "is_over_limit",
+
+class Figure(NamedTuple):
+    """One figure of a customer's exposure, as :meth:`CreditExposure._get_exposure` returns it.
+
+    ``kind``: ``amount`` (company currency), ``days``, ``percent`` or ``flag``; ``bucket``:
+    one of the terms that add up to the total exposure; ``partner_field``: the field of
+    ``res.partner`` showing it; ``snapshot``: a column of ``credit.exposure.snapshot``.
+    Adding a figure is one line here, its column in :meth:`CreditExposure._exposure_query`
+    and the fields it names (a test checks they exist)."""
+
+    key: str
+    kind: str
+    bucket: bool = False
+    partner_field: str | None = None
+    snapshot: bool = False
+
+
+EXPOSURE_FIGURES = (
+    Figure("receivable_not_due", "amount", True, "credit_receivable_not_due", True),
+    Figure("overdue", "amount", True, "credit_overdue_amount", True),
+    Figure("unapplied_credits", "amount", True, "credit_unapplied_credits", True),
+    Figure("draft_invoices", "amount", True, "credit_draft_invoice_amount", True),
+    Figure("uninvoiced_orders", "amount", True, "credit_uninvoiced_order_amount", True),
+    Figure("overdue_days", "days", False, "credit_overdue_days", True),
+    Figure("overdue_net", "amount"),
+    Figure("total", "amount", False, "credit_exposure", True),
+    Figure("limit", "amount", False, None, True),
+    Figure("available", "amount", False, "credit_available"),
+    Figure("utilization", "percent", False, "credit_utilization", True),
+    Figure("is_overdue", "flag", False, "credit_is_overdue"),
+    Figure("is_over_limit", "flag", False, "credit_over_limit"),
 )
-# Figures that are flags or day counts rather than amounts.
-EXPOSURE_FLAGS = ("is_overdue", "is_over_limit")
+EXPOSURE_KEYS = tuple(figure.key for figure in EXPOSURE_FIGURES)
+SNAPSHOT_FIGURES = tuple(figure.key for figure in EXPOSURE_FIGURES if figure.snapshot)
 
 
 class CreditExposure(models.AbstractModel):
@@ -68,13 +86,17 @@ class CreditExposure(models.AbstractModel):
             self._exposure_query(company, partner_ids=commercial_ids, date=date, all_partners=True)
         )
         for row in rows:
-            values = result[row["partner_id"]]
-            for key in EXPOSURE_KEYS:
-                values[key] = row[key] or 0.0
-            values["overdue_days"] = int(row["overdue_days"] or 0)
-            for key in EXPOSURE_FLAGS:
-                values[key] = bool(row[key])
+            result[row["partner_id"]] = self._exposure_values(row)
         return result
+
+    @api.model
+    def _exposure_values(self, row):
+        """The figures of one row of :meth:`_exposure_query` as Python values."""
+        convert = {"flag": bool, "days": lambda v: int(v or 0)}
+        return {
+            figure.key: convert.get(figure.kind, lambda v: v or 0.0)(row[figure.key])
+            for figure in EXPOSURE_FIGURES
+        }
 
     @api.model
     def _commercial_ids(self, partners):
@@ -94,10 +116,41 @@ class CreditExposure(models.AbstractModel):
 
     @api.model
     def _empty_exposure(self):
-        return (
-            dict.fromkeys(EXPOSURE_KEYS, 0.0)
-            | {"overdue_days": 0}
-            | dict.fromkeys(EXPOSURE_FLAGS, False)
+        return self._exposure_values(dict.fromkeys(EXPOSURE_KEYS))
+
+    @api.model
+    def _figure_labels(self):
+        """Readable name of each figure, for explanations and reports."""
+        return {
+            "receivable_not_due": self.env._("receivable not due"),
+            "overdue": self.env._("overdue"),
+            "unapplied_credits": self.env._("unapplied credits"),
+            "draft_invoices": self.env._("draft invoices"),
+            "uninvoiced_orders": self.env._("uninvoiced orders"),
+            "overdue_days": self.env._("days overdue"),
+            "overdue_net": self.env._("overdue after unapplied credits"),
+            "total": self.env._("exposure"),
+            "limit": self.env._("credit limit"),
+            "available": self.env._("available credit"),
+            "utilization": self.env._("utilisation"),
+            "is_overdue": self.env._("overdue beyond grace"),
+            "is_over_limit": self.env._("over the limit"),
+        }
+
+    @api.model
+    def _explain_total(self, exposure, company):
+        """``"Exposure 10.00 = receivable not due 4.00 + overdue 6.00 + ..."``: the total
+        and each bucket that adds up to it."""
+        labels, money = self._figure_labels(), self.env["credit.decision"]._money
+        terms = " + ".join(
+            f"{labels[figure.key]} {money(exposure[figure.key], company)}"
+            for figure in EXPOSURE_FIGURES
+            if figure.bucket
+        )
+        return self.env._(
+            "Exposure %(total)s = %(terms)s.",
+            total=money(exposure["total"], company),
+            terms=terms,
         )
 
     @api.model
@@ -112,8 +165,7 @@ class CreditExposure(models.AbstractModel):
         """
         date = date or fields.Date.context_today(self)
         company = company.sudo()
-        root = company.root_id
-        company_ids = self.env["res.company"].sudo().search([("id", "child_of", root.id)]).ids
+        company_ids = company._credit_scope_ids()
         partner_filter = SQL("TRUE")
         if partner_ids is not None:
             partner_filter = SQL("cp.commercial_partner_id = ANY(%s)", list(partner_ids))
@@ -322,6 +374,18 @@ class CreditExposure(models.AbstractModel):
                 SQL("(%s, %s::numeric)", currency_id, company_rate / (rate or 1.0))
                 for currency_id, rate in rates.items()
             ),
+        )
+
+    @api.model
+    def _paid_on_sql(self, move_alias):
+        """SQL: the day the invoice ``move_alias`` (an alias of account_move) was last paid
+        (its latest reconciliation), for days-to-pay and lateness everywhere."""
+        return SQL(
+            """(SELECT MAX(apr.max_date)
+                  FROM account_move_line paid_aml
+                  JOIN account_partial_reconcile apr ON apr.debit_move_id = paid_aml.id
+                 WHERE paid_aml.move_id = %s AND paid_aml.display_type = 'payment_term')""",
+            SQL.identifier(move_alias, "id"),
         )
 
     # ------------------------------------------------------------------------------------------

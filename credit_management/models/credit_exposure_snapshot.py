@@ -3,23 +3,15 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-SNAPSHOT_FIGURES = (
-    "receivable_not_due",
-    "overdue",
-    "unapplied_credits",
-    "draft_invoices",
-    "uninvoiced_orders",
-    "total",
-    "limit",
-    "utilization",
-    "overdue_days",
-)
+from .credit_exposure import SNAPSHOT_FIGURES
 
 
 class CreditExposureSnapshot(models.Model):
     """One row per customer, company and day with every exposure bucket, the limit, the
     utilisation, the oldest overdue, the score and the rating (P5.1.2 daily monitoring). Written
-    by the daily cron with one statement per company; month-end rows are kept longer."""
+    by the daily cron (credit_monitoring_snapshot.py) with one statement per company;
+    month-end rows are kept longer. Its figure columns are those of
+    ``credit_exposure.EXPOSURE_FIGURES`` marked ``snapshot``."""
 
     _name = "credit.exposure.snapshot"
     _description = "Customer Credit Exposure Snapshot"
@@ -115,39 +107,3 @@ class CreditExposureSnapshot(models.Model):
             )
         )
         self.invalidate_model()
-
-    @api.model
-    def _cron_snapshot(self, batch_size=1):
-        """Daily cron: one company per batch, committed by the cron runner between batches
-        (Odoo's cron progress API). A company already done today is skipped, so a run killed
-        midway resumes where it stopped and a second run writes nothing new."""
-        today = fields.Date.context_today(self)
-        pending = (
-            self.env["res.company"]
-            .sudo()
-            .search(
-                [
-                    ("credit_control_enabled", "=", True),
-                    "|",
-                    ("credit_snapshot_date", "=", False),
-                    ("credit_snapshot_date", "<", today),
-                ],
-                order="id",
-            )
-        )
-        batch = pending[:batch_size]
-        for company in batch:
-            self._snapshot_company(company, today)
-            self._purge(company, today)
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(pending) - len(batch))
-        return len(batch)
-
-    @api.model
-    def action_run_snapshot(self):
-        """Settings button: write (or refresh) today's snapshot of every company now."""
-        today = fields.Date.context_today(self)
-        companies = self.env["res.company"].sudo().search([("credit_control_enabled", "=", True)])
-        for company in companies:
-            self._snapshot_company(company, today)
-            self._purge(company, today)
-        return True

@@ -151,7 +151,7 @@ class CreditRating(models.Model):
             if rating.review_months < 1:
                 raise ValidationError(
                     self.env._(
-                        "%(rating)s must be reviewed at least every month or less often.",
+                        "The review interval of %(rating)s is one month or more.",
                         rating=rating.name,
                     )
                 )

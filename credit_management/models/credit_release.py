@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .credit_status import CREDIT_STATUSES
+from .credit_common import CREDIT_STATUSES
 
 RELEASE_ANSWERS = [("release", "Released"), ("reject", "Rejected")]
 
@@ -8,12 +8,13 @@ RELEASE_ANSWERS = [("release", "Released"), ("reject", "Rejected")]
 class CreditRelease(models.Model):
     """Finance's answer to a document held by the credit check, kept for good: what was
     decided, on which figures, by whom, when and why. Written only by the release wizard
-    after its checks (nobody has the right to create one directly); append-only: nobody but
-    the superuser changes or deletes a release."""
+    after its checks (nobody has the right to create one directly); append-only: nobody changes
+    or deletes a release."""
 
     _name = "credit.release"
-    _inherit = ("credit.append.only",)
+    _inherit = ("credit.guarded",)
     _description = "Credit Hold Release"
+    _credit_append_only = True
     _order = "date desc, id desc"
     _rec_name = "document_name"
 

@@ -17,9 +17,7 @@ class CrmLead(models.Model):
             return None
         if not company.sudo().credit_control_enabled:
             return None
-        return self.env["credit.decision"]._decide(
-            self.partner_id, self.expected_revenue, company, document=self
-        )
+        return self.env["credit.decision"]._decide(self.partner_id, self.expected_revenue, company)
 
     def action_request_credit_assessment(self):
         """Open a new credit assessment for the opportunity's customer, prefilled."""

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
-from .credit_notification import credit_notification
+from .credit_common import MANAGER, credit_notification
 
 # P3.1.2: every existing customer is assessed at least once a year.
 MAX_REVIEW_MONTHS = 12
@@ -78,10 +79,10 @@ class ResCompany(models.Model):
         "does not invoice a confirmed sales order; blocked invoices wait for finance's release.",
     )
     credit_release_manager_amount = fields.Monetary(
-        string="Analyst Release Tolerance",
+        string="Manager Release Above",
         currency_field="currency_id",
-        help="Finance analysts may release held documents up to this amount above the credit "
-        "limit; beyond it, or for a blocked customer, a credit manager must release.",
+        help="Releases of held documents more than this amount above the credit limit, or for "
+        "a blocked customer, need a credit manager; analysts release up to it.",
     )
     credit_new_customer_rule = fields.Selection(
         [("off", "Off"), ("warn", "Warn"), ("block", "Block")],
@@ -212,7 +213,7 @@ class ResCompany(models.Model):
                 accounting._remove_group(credit_group)
 
     def _check_credit_manager(self):
-        if not (self.env.su or self.env.user.has_group("credit_management.group_credit_manager")):
+        if not (self.env.su or self.env.user.has_group(MANAGER)):
             self._raise_credit_settings_access()
 
     def _raise_credit_settings_access(self):
@@ -293,6 +294,24 @@ class ResCompany(models.Model):
                     )
                 )
 
+    def _credit_scope_ids(self):
+        """Ids of the companies whose accounting counts for credit in this company: its root
+        company and every branch of it, as Odoo's own ``credit`` counts. Exposure, payment
+        history and monitoring read accounting through it."""
+        self.ensure_one()
+        root = self.sudo().root_id
+        return self.sudo().search([("id", "child_of", root.id)], order="id").ids
+
+    @api.model
+    def _credit_same_scope_sql(self, alias, other_alias):
+        """SQL: the companies ``alias`` and ``other_alias`` (aliases of res_company) share
+        their credit scope (:meth:`_credit_scope_ids`: the same root company)."""
+        return SQL(
+            "split_part(%s, '/', 1) = split_part(%s, '/', 1)",
+            SQL.identifier(alias, "parent_path"),
+            SQL.identifier(other_alias, "parent_path"),
+        )
+
     def _credit_controller(self):
         """The finance user who answers credit holds in this company."""
         self.ensure_one()
@@ -304,7 +323,7 @@ class ResCompany(models.Model):
             .sudo()
             .search(
                 [
-                    ("groups_id", "in", self.env.ref("credit_management.group_credit_manager").ids),
+                    ("groups_id", "in", self.env.ref(MANAGER).ids),
                     ("share", "=", False),
                     ("company_ids", "in", company.ids),
                 ],
@@ -317,7 +336,7 @@ class ResCompany(models.Model):
         """The credit manager who answers what exceeds the analysts' authority: the credit
         controller when a manager, otherwise the first credit manager of the company."""
         self.ensure_one()
-        group = self.env.ref("credit_management.group_credit_manager")
+        group = self.env.ref(MANAGER)
         controller = self.sudo().credit_controller_id
         if controller.active and group in controller.groups_id:
             return controller
@@ -401,19 +420,14 @@ class ResCompany(models.Model):
         }
 
     def _credit_run_now(self, model, method, title, what):
-        """Run a cron's work now, batch after batch, and say how much it did."""
+        """Run a monitoring cron's work now, batch after batch, and say how much it did."""
         self._check_credit_manager()
-        done = 0
-        while True:
-            batch = getattr(self.env[model].sudo(), method)()
-            done += batch
-            if not batch:
-                break
+        done = self.env[model].sudo()._run_until_done(method)
         return credit_notification(title, what(done), then=None)
 
     def action_credit_run_overdue_check(self):
         return self._credit_run_now(
-            "credit.event",
+            "credit.monitoring.overdue",
             "_cron_overdue_check",
             self.env._("Overdue check done"),
             lambda n: self.env._(
@@ -423,7 +437,7 @@ class ResCompany(models.Model):
 
     def action_credit_run_review_scheduler(self):
         return self._credit_run_now(
-            "credit.assessment",
+            "credit.monitoring.review",
             "_cron_review_scheduler",
             self.env._("Reviews scheduled"),
             lambda n: self.env._("%(n)s periodic assessments prepared for the salespeople.", n=n),
@@ -431,7 +445,7 @@ class ResCompany(models.Model):
 
     def action_credit_run_early_warning(self):
         return self._credit_run_now(
-            "credit.event",
+            "credit.monitoring.early_warning",
             "_cron_early_warning",
             self.env._("Early warning done"),
             lambda n: self.env._("%(n)s customers raised or updated on the watch list.", n=n),
@@ -439,9 +453,12 @@ class ResCompany(models.Model):
 
     def action_credit_run_snapshot(self):
         self._check_credit_manager()
-        Snapshot = self.env["credit.exposure.snapshot"].sudo()
-        Snapshot.action_run_snapshot()
-        count = Snapshot.search_count([("date", "=", fields.Date.context_today(self))])
+        self.env["credit.monitoring.snapshot"].sudo()._snapshot_now()
+        count = (
+            self.env["credit.exposure.snapshot"]
+            .sudo()
+            .search_count([("date", "=", fields.Date.context_today(self))])
+        )
         return credit_notification(
             self.env._("Exposure snapshot taken"),
             self.env._("Today's snapshot holds %(n)s customers' exposures.", n=count),

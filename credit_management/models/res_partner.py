@@ -4,14 +4,13 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .credit_file import HISTORY_FIELDS
-from .credit_status import CREDIT_STATUSES, HOLD_STATUSES
+from .credit_common import ANALYST, AUDITOR, CREDIT_READERS, CREDIT_STATUSES, HOLD_STATUSES, MANAGER
+from .credit_exposure import EXPOSURE_FIGURES
+from .credit_guarded import is_credit_workflow
+from .credit_history import HISTORY_FIELDS
 
-# Who sees the credit summary of a customer, and who may change a customer's credit profile.
-CREDIT_READERS = "credit_management.group_credit_salesperson,credit_management.group_credit_auditor"
-CREDIT_WRITER = "credit_management.group_credit_analyst"
-CREDIT_MANAGER = "credit_management.group_credit_manager"
-# The fields of the credit profile that only finance (analysts and managers) may change.
+# The fields of the credit profile that only finance (analysts and managers) may change;
+# Odoo's own credit limit fields besides need a reason and stay under the manager threshold.
 CREDIT_PROFILE_FIELDS = {
     "credit_status",
     "credit_hold_reason",
@@ -20,24 +19,9 @@ CREDIT_PROFILE_FIELDS = {
     "credit_score",
     "credit_assessment_id",
 }
-# Cursor cache key: the assessment whose approval writes the changes being recorded.
-HISTORY_ASSESSMENT = "credit_management.history_assessment"
-# Odoo's own credit limit fields: finance only, always with a reason, kept in the history.
 CREDIT_LIMIT_FIELDS = {"credit_limit", "use_partner_credit_limit"}
-# Partner fields filled from the figures of credit.exposure (field name -> figure key).
-EXPOSURE_FIGURES = {
-    "credit_receivable_not_due": "receivable_not_due",
-    "credit_overdue_amount": "overdue",
-    "credit_unapplied_credits": "unapplied_credits",
-    "credit_overdue_days": "overdue_days",
-    "credit_draft_invoice_amount": "draft_invoices",
-    "credit_uninvoiced_order_amount": "uninvoiced_orders",
-    "credit_exposure": "total",
-    "credit_available": "available",
-    "credit_utilization": "utilization",
-    "credit_over_limit": "is_over_limit",
-    "credit_is_overdue": "is_overdue",
-}
+# Cursor cache key: (reason, assessment id) of the credit profile changes being written.
+CHANGE = "credit_management.credit_change"
 
 
 def _exposure_amount(string, help=None):  # pylint: disable=redefined-builtin
@@ -52,7 +36,10 @@ def _exposure_amount(string, help=None):  # pylint: disable=redefined-builtin
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ("res.partner", "credit.guarded")
+
+    _credit_guarded_fields = dict.fromkeys(CREDIT_PROFILE_FIELDS | CREDIT_LIMIT_FIELDS, ANALYST)
 
     # Odoo's own per-company limit is the credit limit: finance and audit read it too.
     credit_limit = fields.Float(
@@ -91,7 +78,7 @@ class ResPartner(models.Model):
     )
     credit_score = fields.Float(
         company_dependent=True,
-        groups="credit_management.group_credit_analyst,credit_management.group_credit_auditor",
+        groups=f"{ANALYST},{AUDITOR}",
         help="Weighted score of the last approved credit assessment.",
     )
     credit_assessment_id = fields.Many2one(
@@ -191,7 +178,13 @@ class ResPartner(models.Model):
         empty = self.env["credit.exposure"]._empty_exposure()
         for partner in self:
             values = exposures.get(partner.commercial_partner_id.id, empty) if partner.id else empty
-            partner.update({fname: values[key] for fname, key in EXPOSURE_FIGURES.items()})
+            partner.update(
+                {
+                    figure.partner_field: values[figure.key]
+                    for figure in EXPOSURE_FIGURES
+                    if figure.partner_field
+                }
+            )
 
     @api.depends("credit_status")
     @api.depends_context("company")
@@ -214,9 +207,7 @@ class ResPartner(models.Model):
         )
         text = {event.partner_id.id: event.description for event in events}
         # P3.3.1: a salesperson follows the signals of their own customers
-        everyone = self.env.user.has_group(CREDIT_WRITER) or self.env.user.has_group(
-            "credit_management.group_credit_auditor"
-        )
+        everyone = self.env.user.has_group(ANALYST) or self.env.user.has_group(AUDITOR)
         for partner in self:
             commercial = partner.commercial_partner_id
             visible = everyone or commercial.user_id == self.env.user
@@ -224,7 +215,7 @@ class ResPartner(models.Model):
 
     @api.depends_context("uid")
     def _compute_credit_is_finance(self):
-        self.credit_is_finance = self.env.user.has_group(CREDIT_WRITER)
+        self.credit_is_finance = self.env.user.has_group(ANALYST)
 
     @api.depends_context("company")
     def _compute_credit_relevant(self):
@@ -314,37 +305,78 @@ class ResPartner(models.Model):
 
     @api.model
     def _credit_change_reason(self):
-        """Why the credit profile changes: given by the wizard (or the assessment, the crons),
-        or the import itself when finance imports customers."""
-        reason = self.env.context.get("credit_change_reason")
+        """Why the credit profile changes: given by the workflow (:meth:`_credit_change`), or
+        by a program in the context key ``credit_change_reason`` (RPC), or the import itself
+        when finance imports customers."""
+        change = self.env.cr.cache.get(CHANGE)
+        reason = change[0] if change else self.env.context.get("credit_change_reason")
         if not reason and self.env.context.get("import_file"):
             reason = self.env._("Imported by %(user)s", user=self.env.user.name)
         return reason
 
-    def _check_credit_profile_write(self, vals, create=False):
+    @contextmanager
+    def _credit_change(self, reason, assessment=None):
+        """The credit profile changes written inside are made for ``reason`` (and come from
+        ``assessment``): the history keeps both. A cursor cache key, not a context key: a
+        program could forge the context over RPC."""
+        cache = self.env.cr.cache
+        previous = cache.get(CHANGE)
+        cache[CHANGE] = (reason, assessment.id if assessment else False)
+        try:
+            yield
+        finally:
+            cache[CHANGE] = previous
+
+    def _credit_set_status(self, status, reason, hold_reason=None, only_from=None, assessment=None):
+        """The one writer of customers' credit status in the current company: the hold wizard,
+        the events, the crons and the assessment approval all call it. The write is checked
+        as any other (finance only); the history keeps ``reason`` and the chatter of the
+        customer says it.
+
+        :param hold_reason: the reason shown on orders while on hold or blocked (default
+            ``reason``); leaving the hold statuses clears it.
+        :param only_from: the statuses the customer must have for the change (None: any);
+            customers in another status are left as they are.
+        :return: the commercial partners whose status changed.
+        """
+        changed = self.browse()
+        company = self.env.company
+        label = dict(self._fields["credit_status"]._description_selection(self.env))[status]
+        for partner in self.commercial_partner_id:
+            current = partner.sudo().credit_status or "not_assessed"
+            if current == status or (only_from is not None and current not in only_from):
+                continue
+            with self._credit_change(reason, assessment):
+                partner.write(
+                    {
+                        "credit_status": status,
+                        "credit_hold_reason": (hold_reason or reason)
+                        if status in HOLD_STATUSES
+                        else False,
+                    }
+                )
+            partner.sudo().message_post(
+                body=self.env._(
+                    "Credit status changed to %(status)s in %(company)s. Reason: %(reason)s",
+                    status=label,
+                    company=company.name,
+                    reason=reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            changed |= partner
+        return changed
+
+    def _credit_check_guarded(self, vals, create=False):
         """Only finance writes the credit profile and the limit, on every path (create,
         write, import, RPC); a limit changes with a reason, and above the manager threshold
         only a credit manager (or an approved assessment) sets it. The one exception is Odoo
         copying a company's limit to its contacts (the limit is a commercial field)."""
-        if self.env.su:
-            return
-        fnames = {
-            fname
-            for fname in set(vals) & (CREDIT_PROFILE_FIELDS | CREDIT_LIMIT_FIELDS)
-            if not create or vals[fname]
-        }
-        if "credit_limit" in fnames and self._credit_limit_synced(vals, create):
-            fnames -= CREDIT_LIMIT_FIELDS
-        if not fnames:
-            return
-        if not self.env.user.has_group(CREDIT_WRITER):
-            raise AccessError(
-                self.env._(
-                    "Only finance (credit analysts and managers) can change a customer's "
-                    "credit limit, status, hold or review date."
-                )
-            )
-        if not fnames & CREDIT_LIMIT_FIELDS:
+        if "credit_limit" in vals and self._credit_limit_synced(vals, create):
+            vals = {k: v for k, v in vals.items() if k not in CREDIT_LIMIT_FIELDS}
+        super()._credit_check_guarded(vals, create=create)
+        limit_fields = {f for f in CREDIT_LIMIT_FIELDS if f in vals and (vals[f] or not create)}
+        if not limit_fields or is_credit_workflow(self.env):
             return
         if not (self._credit_change_reason() or "").strip():
             raise UserError(
@@ -359,7 +391,7 @@ class ResPartner(models.Model):
         if (
             threshold
             and company.currency_id.compare_amounts(limit, threshold) > 0
-            and not self.env.user.has_group(CREDIT_MANAGER)
+            and not self.env.user.has_group(MANAGER)
         ):
             raise AccessError(
                 self.env._(
@@ -368,6 +400,12 @@ class ResPartner(models.Model):
                     threshold=self.env["credit.decision"]._money(threshold, company),
                 )
             )
+
+    def _credit_guard_message(self, fnames, guard):
+        return self.env._(
+            "Only finance (credit analysts and managers) can change a customer's "
+            "credit limit, status, hold or review date."
+        )
 
     def _credit_limit_synced(self, vals, create):
         """True when ``vals`` only gives contacts, staying contacts, the limit their company
@@ -389,8 +427,6 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._check_credit_profile_write(vals, create=True)
         partners = super().create(vals_list)
         tracked = {fname for vals in vals_list for fname in vals if fname in HISTORY_FIELDS}
         if tracked:
@@ -402,7 +438,6 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        self._check_credit_profile_write(vals)
         tracked = [fname for fname in HISTORY_FIELDS if fname in vals]
         if "use_partner_credit_limit" in vals and "credit_limit" not in tracked:
             tracked.append("credit_limit")
@@ -423,18 +458,6 @@ class ResPartner(models.Model):
             }
         return result
 
-    @contextmanager
-    def _credit_changes_from(self, assessment):
-        """The changes written inside come from ``assessment`` (kept in the history). A
-        cursor cache key, not a context key: a program could forge the context over RPC."""
-        cache = self.env.cr.cache
-        previous = cache.get(HISTORY_ASSESSMENT)
-        cache[HISTORY_ASSESSMENT] = assessment.id
-        try:
-            yield
-        finally:
-            cache[HISTORY_ASSESSMENT] = previous
-
     def _credit_record_history(self, before, after):
         """One history row per changed field of each commercial partner (contacts follow
         their company and have no history of their own)."""
@@ -444,6 +467,7 @@ class ResPartner(models.Model):
         )
         files = self.env["credit.file"]._for_partners(changed, company)
         History = self.env["credit.history"]
+        change = self.env.cr.cache.get(CHANGE)
         rows = []
         for partner in changed:
             for fname, new in after[partner.id].items():
@@ -457,12 +481,12 @@ class ResPartner(models.Model):
                         "file_id": files[partner.id].id,
                         "kind": HISTORY_FIELDS[fname],
                         "reason": self._credit_change_reason(),
-                        "assessment_id": self.env.cr.cache.get(HISTORY_ASSESSMENT),
+                        "assessment_id": change[1] if change else False,
                     }
                     | History._typed_values(HISTORY_FIELDS[fname], old, new)
                 )
         if rows:
-            History.sudo().create(rows)
+            History._credit_workflow_create(rows)
 
     def action_report_credit_event(self):
         return self.commercial_partner_id._credit_event_form_action({})

@@ -2,9 +2,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-CREDIT_RELEASE_READERS = (
-    "credit_management.group_credit_analyst,credit_management.group_credit_auditor"
-)
+from .credit_common import ANALYST, AUDITOR
+from .credit_guarded import is_credit_workflow
+
+CREDIT_RELEASE_READERS = f"{ANALYST},{AUDITOR}"
 # Cursor cache key: ids of the orders that passed the credit check in this transaction and may
 # be written to state "sale" (anything else writing that state would go around the check).
 CHECKED_ORDERS = "credit_management.checked_orders"
@@ -142,7 +143,7 @@ class SaleOrder(models.Model):
         return super()._create_invoices(grouped=grouped, final=final, date=date)
 
     def _check_credit_confirmation_write(self, vals, create=False):
-        if vals.get("state") != "sale" or self.env.su:
+        if vals.get("state") != "sale" or is_credit_workflow(self.env):
             return
         checked = self.env.cr.cache.get(CHECKED_ORDERS, set())
         if create or set(self.ids) - checked:
@@ -156,12 +157,10 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_credit_hold_write(vals)
             self._check_credit_confirmation_write(vals, create=True)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_credit_hold_write(vals)
         self._check_credit_confirmation_write(vals)
         return super().write(vals)
 

@@ -17,3 +17,5 @@ from . import test_hold_lifecycle
 from . import test_assessment_decision
 from . import test_credit_rights
 from . import test_credit_download
+from . import test_install_hook
+from . import test_credit_house

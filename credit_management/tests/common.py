@@ -1,5 +1,6 @@
 from contextlib import contextmanager
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.fields import Command
@@ -143,6 +144,27 @@ class CreditCommon(AccountTestInvoicingCommon):
             assert order.state == "sale", order.credit_hold_message
         return order
 
+    @classmethod
+    def _second_company(cls, name="Credit Company 2", limit=None, users=()):
+        """A second company with credit control on (its own limit for the customer when
+        ``limit`` is given), open to the test's user and to ``users``."""
+        company = cls.setup_other_company(name=name)["company"]
+        company.write({"credit_control_enabled": True, "credit_new_customer_rule": "off"})
+        cls.env.user.company_ids |= company
+        for user in users:
+            user.company_ids |= company
+        if limit is not None:
+            cls.customer.with_company(company).credit_limit = limit
+        return company
+
+    def count_queries(self, call):
+        """``(call(), number of queries it ran)``, measured from a flushed and empty cache."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        result = call()
+        return result, self.env.cr.sql_log_count - before
+
     @contextmanager
     def assertRaisesRegex(self, exception, regex):  # pylint: disable=arguments-differ
         """Odoo's assertRaises (which rolls back what the failed call wrote) and a check of
@@ -157,6 +179,10 @@ class CreditCommon(AccountTestInvoicingCommon):
         ]
 
 
+class KilledRun(Exception):
+    """The process running a cron died in the middle of a batch."""
+
+
 class CreditCronCommon(CreditCommon):
     """For the crons: they run as the superuser over every company with credit control on,
     here only the test's; the customer has a salesperson and finance a credit controller."""
@@ -169,3 +195,29 @@ class CreditCronCommon(CreditCommon):
         )
         cls.company.credit_controller_id = cls.analyst
         cls.customer.user_id = cls.salesperson
+        cls.Overdue = cls.env["credit.monitoring.overdue"]
+        cls.Warning = cls.env["credit.monitoring.early_warning"]
+        cls.Review = cls.env["credit.monitoring.review"]
+        cls.SnapshotCron = cls.env["credit.monitoring.snapshot"]
+
+    def run_batch(self, cron_xmlid, call):
+        """One call of a cron as Odoo's runner makes it (with its progress record); the
+        runner commits after it. Returns ``(items done, (done, remaining) reported)``."""
+        cron, progress = self.env.ref(cron_xmlid)._add_progress()
+        done = call(cron.env.context)
+        return done, (progress.done, progress.remaining)
+
+    @contextmanager
+    def killed_after(self, model, method):
+        """The next call of ``model.method`` inside the block does its work, then the process
+        dies: the batch's transaction is rolled back, as PostgreSQL does for a connection that
+        is gone. (Only the failure is simulated: the work and the rollback are real.)"""
+        model_class = type(self.env[model])
+        original = getattr(model_class, method)
+
+        def dying(records, *args, **kwargs):
+            original(records, *args, **kwargs)
+            raise KilledRun()
+
+        with patch.object(model_class, method, dying), self.assertRaises(KilledRun):
+            yield

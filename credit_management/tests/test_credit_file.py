@@ -1,6 +1,7 @@
 import base64
 import re
 
+from odoo import SUPERUSER_ID
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
@@ -135,7 +136,9 @@ class TestCreditFile(CreditCommon):
                 row.with_user(user).write({"new_value": "1"})
             with self.assertRaises(AccessError):
                 row.with_user(user).unlink()
-        row.sudo().write({"reason": "corrected by the superuser"})
+        with self.assertRaises(UserError):  # sudo() in code acting for a user is not enough
+            row.with_user(self.manager).sudo().write({"reason": "corrected"})
+        row.with_user(SUPERUSER_ID).write({"reason": "corrected by the superuser"})
 
     def test_file_gathers_the_customer_credit_story(self):
         paid = self._invoice(self.customer, 400.0, days_ago=40, due_in=30)
@@ -173,7 +176,9 @@ class TestCreditFile(CreditCommon):
                 log.with_user(user).write({"channel": "rpc"})
             with self.assertRaises(AccessError):
                 log.with_user(user).unlink()
-        log.sudo().write({"ip_address": "127.0.0.1"})  # the superuser only
+        with self.assertRaises(UserError):  # sudo() in code acting for a user is not enough
+            log.with_user(self.auditor).sudo().write({"ip_address": "127.0.0.1"})
+        log.with_user(SUPERUSER_ID).write({"ip_address": "127.0.0.1"})  # the superuser only
 
     def test_salesperson_cannot_reach_documents_through_attachments(self):
         assessment = self._draft_assessment()
@@ -454,17 +459,13 @@ class TestCreditFile(CreditCommon):
     # ------------------------------------------------------------------------------------------
     def test_salesperson_reads_the_events_of_their_customers(self):
         self.customer.user_id = self.salesperson
-        event = (
-            self.env["credit.event"]
-            .sudo()
-            .create(
-                {
-                    "name": "Overdue 40 days",
-                    "partner_id": self.customer.id,
-                    "event_type": "overdue",
-                    "origin": "overdue_check",
-                }
-            )
+        event = self.env["credit.event"]._credit_workflow_create(
+            {
+                "name": "Overdue 40 days",
+                "partner_id": self.customer.id,
+                "event_type": "overdue",
+                "origin": "overdue_check",
+            }
         )
         self.assertEqual(event.with_user(self.salesperson).name, "Overdue 40 days")
         event.with_user(self.salesperson).response_plan = "Visit the customer on Monday."
@@ -487,7 +488,7 @@ class TestCreditFile(CreditCommon):
         )
         self.assertEqual(report.origin, "reported")
         self.company.credit_control_enabled = True
-        self.env["credit.event"].sudo()._cron_overdue_check()
+        self.env["credit.monitoring.overdue"].sudo()._cron_overdue_check()
         self.assertEqual(report.state, "open")
 
     # ------------------------------------------------------------------------------------------

@@ -9,11 +9,9 @@ class TestDecisionQueries(CreditCommon):
     """The decision runs the same number of queries whatever the customer's history."""
 
     def _measure(self, partner):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        decision = self.env["credit.decision"]._decide(partner, 100.0, self.company)
-        return decision, self.env.cr.sql_log_count - before
+        return self.count_queries(
+            lambda: self.env["credit.decision"]._decide(partner, 100.0, self.company)
+        )
 
     def _history(self, partner, invoices, orders):
         moves = self.env["account.move"].create(

@@ -35,14 +35,14 @@ class TestEarlyWarning(CreditCronCommon):
         )
 
     def _signals(self, partner=None):
-        return self.Event._early_warning_signals(self.company).get(
+        return self.Warning._early_warning_signals(self.company).get(
             (partner or self.customer).id, []
         )
 
     def test_signals_put_the_customer_on_the_watch_list(self):
         self._invoice(self.customer, 2200.0, due_in=30)  # 88% of the limit
         self.assertEqual(len(self._signals()), 1)
-        self.assertEqual(self.Event._cron_early_warning(), 0)  # one signal is not enough
+        self.assertEqual(self.Warning._cron_early_warning(), 0)  # one signal is not enough
         self.Event.create(
             {
                 "name": "Bounced cheque",
@@ -50,7 +50,7 @@ class TestEarlyWarning(CreditCronCommon):
                 "event_type": "returned_payment",
             }
         )
-        self.assertEqual(self.Event._cron_early_warning(), 1)
+        self.assertEqual(self.Warning._cron_early_warning(), 1)
         warning = self._warnings()
         self.assertIn("Credit utilisation 88.0%", warning.description)
         self.assertIn("1 open credit events", warning.description)
@@ -71,13 +71,13 @@ class TestEarlyWarning(CreditCronCommon):
         # finance answers with a response strategy on the event
         warning.with_user(self.analyst).response_plan = "Weekly call; no new order above 500."
         # nothing new: nothing to do
-        self.assertEqual(self.Event._cron_early_warning(), 0)
+        self.assertEqual(self.Warning._cron_early_warning(), 0)
         # a new signal updates the same event
         rating_a = self.env.ref("credit_management.rating_a")
         rating_c = self.env.ref("credit_management.rating_c")
         self.customer.with_user(self.analyst).credit_rating_id = rating_a
         self.customer.with_user(self.analyst).credit_rating_id = rating_c
-        self.assertEqual(self.Event._cron_early_warning(), 1)
+        self.assertEqual(self.Warning._cron_early_warning(), 1)
         self.assertEqual(self._warnings(), warning)
         self.assertIn("Rating downgraded from A to C", warning.description)
 
@@ -121,20 +121,27 @@ class TestEarlyWarning(CreditCronCommon):
         self.assertTrue(any("Ordering less" in s for s in self._signals(buyer)))
 
     def test_a_killed_run_resumes_without_duplicates(self):
-        second = self.env["res.partner"].create(
-            {"name": "Second risky", "is_company": True, "credit_limit": 100.0}
+        others = self.env["res.partner"].create(
+            [{"name": f"Risky {i}", "is_company": True, "credit_limit": 100.0} for i in range(2)]
         )
-        for partner in (self.customer, second):
+        for partner in self.customer | others:
             self._invoice(partner, 0.9 * partner.credit_limit, due_in=30)
             self.Event.create({"name": "Dispute", "partner_id": partner.id})
-        cron = self.env.ref("credit_management.ir_cron_credit_early_warning")
-        cron, progress = cron._add_progress()
-        self.assertEqual(self.Event.with_context(**cron.env.context)._cron_early_warning(1), 1)
-        self.assertEqual((progress.done, progress.remaining), (1, 1))
-        self.assertEqual(self.Event._cron_early_warning(1), 1)
-        self.assertEqual(self.Event._cron_early_warning(1), 0)
-        self.assertEqual(len(self._warnings()), 1)
-        self.assertEqual(len(self._warnings(second)), 1)
+        done, progress = self.run_batch(
+            "credit_management.ir_cron_credit_early_warning",
+            lambda context: self.Warning.with_context(**context)._cron_early_warning(1),
+        )
+        self.assertEqual((done, progress), (1, (1, 2)))
+        with self.killed_after("credit.monitoring.early_warning", "_early_warning_raise"):
+            self.Warning._cron_early_warning(1)
+        self.assertEqual(len(self._warnings(others[0])), 0)  # rolled back with the batch
+        self.assertEqual(others[0].with_company(self.company).credit_status, False)
+        self.assertEqual(self.Warning._cron_early_warning(1), 1)
+        self.assertEqual(self.Warning._cron_early_warning(1), 1)
+        self.assertEqual(self.Warning._cron_early_warning(1), 0)
+        for partner in self.customer | others:
+            self.assertEqual(len(self._warnings(partner)), 1)
+            self.assertEqual(partner.with_company(self.company).credit_status, "watch")
 
     def test_overdue_rising_needs_a_snapshot_of_a_month_ago(self):
         """Without a snapshot a month back, nothing can be said to be rising."""

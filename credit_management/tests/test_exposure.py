@@ -110,11 +110,7 @@ class TestExposure(CreditCommon):
         self.assertAlmostEqual(values["total"], 800.0)
 
     def test_each_company_has_its_own_limit_and_exposure(self):
-        company_2 = self.setup_other_company(name="Credit Company 2")["company"]
-        company_2.credit_new_customer_rule = "off"  # not what these tests are about
-        self.env.user.company_ids |= company_2
-        company_2.credit_control_enabled = True
-        self.customer.with_company(company_2).credit_limit = 5000.0
+        company_2 = self._second_company(limit=5000.0)
         self._invoice(self.customer, 1000.0)
         self._invoice(self.customer, 3000.0, company=company_2)
         self._order(self.customer, 400.0, company=company_2)
@@ -151,14 +147,11 @@ class TestExposure(CreditCommon):
 
     def test_query_count_does_not_grow_with_data(self):
         def measure(partners):
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            result = self.env["credit.exposure"]._get_exposure(partners, self.company)
-            partners.invalidate_recordset()
-            mid = self.env.cr.sql_log_count
-            partners.mapped("credit_exposure")
-            return result, mid - before, self.env.cr.sql_log_count - mid
+            result, service = self.count_queries(
+                lambda: self.env["credit.exposure"]._get_exposure(partners, self.company)
+            )
+            _values, fields = self.count_queries(lambda: partners.mapped("credit_exposure"))
+            return result, service, fields
 
         small = self.customer
         self._invoice(small, 10.0)

@@ -30,7 +30,7 @@ class TestExposureSnapshot(CreditCronCommon):
         self.customer.with_user(self.analyst).write(
             {"credit_rating_id": self.env.ref("credit_management.rating_b").id}
         )
-        self.assertEqual(self.Snapshot._cron_snapshot(), 1)
+        self.assertEqual(self.SnapshotCron._cron_snapshot(), 1)
         row = self._rows().filtered(lambda r: r.partner_id == self.customer)
         exposure = self.exposure(self.customer)
         self.assertRecordValues(
@@ -57,38 +57,42 @@ class TestExposureSnapshot(CreditCronCommon):
 
     def test_running_twice_writes_nothing_new(self):
         self._invoice(self.customer, 500.0)
-        self.Snapshot._cron_snapshot()
+        self.SnapshotCron._cron_snapshot()
         rows = self._rows()
-        self.assertEqual(self.Snapshot._cron_snapshot(), 0)  # the company is done today
-        self.Snapshot.action_run_snapshot()  # by hand: the same rows, refreshed
+        self.assertEqual(self.SnapshotCron._cron_snapshot(), 0)  # the company is done today
+        self.SnapshotCron._snapshot_now()  # by hand: the same rows, refreshed
         self.assertEqual(self._rows(), rows)
 
     def test_a_run_killed_midway_resumes_without_duplicates(self):
-        company_2 = self.setup_other_company(name="Snapshot Company 2")["company"]
-        company_2.write({"credit_control_enabled": True, "credit_snapshot_date": False})
-        self.customer.with_company(company_2).credit_limit = 900.0
+        company_2 = self._second_company("Snapshot Company 2", limit=900.0)
+        company_3 = self._second_company("Snapshot Company 3", limit=300.0)
         self._invoice(self.customer, 500.0)
         self._invoice(self.customer, 400.0, company=company_2)
-        # the runner commits after each batch: a kill after the first leaves the second to do
-        cron = self.env.ref("credit_management.ir_cron_credit_exposure_snapshot")
-        cron, progress = cron._add_progress()
-        self.assertEqual(self.Snapshot.with_context(**cron.env.context)._cron_snapshot(), 1)
-        self.assertEqual((progress.done, progress.remaining), (1, 1))
+        self._invoice(self.customer, 200.0, company=company_3)
+        # one company per batch, committed by the runner
+        done, progress = self.run_batch(
+            "credit_management.ir_cron_credit_exposure_snapshot",
+            lambda context: self.SnapshotCron.with_context(**context)._cron_snapshot(),
+        )
+        self.assertEqual((done, progress), (1, (1, 1)))
         self.assertTrue(self._rows(self.company))
+        # the second company's batch dies once its rows are written: they are rolled back
+        with self.killed_after("credit.exposure.snapshot", "_snapshot_company"):
+            self.SnapshotCron._cron_snapshot()
         self.assertFalse(self._rows(company_2))
-        # the next run picks up where it stopped
-        self.assertEqual(self.Snapshot._cron_snapshot(), 1)
-        self.assertEqual(self._rows(company_2).total, 400.0)
-        self.assertEqual(self.Snapshot._cron_snapshot(), 0)
-        self.assertEqual(len(self._rows(self.company)), 1)
+        self.assertFalse(company_2.credit_snapshot_date)
+        # the next runs pick up where the kill left
+        self.assertEqual(self.SnapshotCron._cron_snapshot(), 1)
+        self.assertEqual(self.SnapshotCron._cron_snapshot(), 1)
+        self.assertEqual(self.SnapshotCron._cron_snapshot(), 0)
+        for company, total in ((self.company, 500.0), (company_2, 400.0), (company_3, 200.0)):
+            self.assertRecordValues(self._rows(company), [{"total": total}])
 
     def test_query_count_per_company_does_not_grow(self):
         def measure():
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            self.Snapshot._snapshot_company(self.company, self.today)
-            return self.env.cr.sql_log_count - before
+            return self.count_queries(
+                lambda: self.Snapshot._snapshot_company(self.company, self.today)
+            )[1]
 
         self._invoice(self.customer, 10.0)
         measure()

@@ -381,12 +381,7 @@ class TestOrderCreditControl(CreditCommon):
         self.assertEqual(self.env["sale.order"].with_user(self.auditor).search(domain), held)
 
     def test_each_company_decides_on_its_own_limit(self):
-        company_2 = self.setup_other_company(name="Credit Company 2")["company"]
-        company_2.credit_new_customer_rule = "off"  # not what these tests are about
-        company_2.write({"credit_control_enabled": True})
-        self.salesperson.company_ids |= company_2
-        self.analyst.company_ids |= company_2
-        self.customer.with_company(company_2).credit_limit = 10000.0
+        company_2 = self._second_company(limit=10000.0, users=self.salesperson | self.analyst)
         self._invoice(self.customer, 2400.0)  # over the limit in the first company only
 
         order_1 = self._quotation(500.0)

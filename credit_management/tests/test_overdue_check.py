@@ -29,7 +29,7 @@ class TestOverdueCheck(CreditCronCommon):
         )
 
     def _run(self):
-        return self.Event._cron_overdue_check()
+        return self.Overdue._cron_overdue_check()
 
     def test_levels_activities_automatic_hold_and_lifting(self):
         recent = self._invoice(self.customer, 100.0, days_ago=40, due_in=30)  # 10 days overdue
@@ -85,30 +85,44 @@ class TestOverdueCheck(CreditCronCommon):
         self.assertEqual(self._events().state, "resolved")
         self.assertEqual(self.customer.with_user(self.auditor).credit_status, "hold")
 
-    def test_grace_days_and_resume_after_a_kill(self):
+    def test_grace_days_and_a_killed_run_resumes(self):
         other = self.env["res.partner"].create({"name": "Second late payer", "is_company": True})
+        third = self.env["res.partner"].create({"name": "Third late payer", "is_company": True})
         self._invoice(self.customer, 100.0, days_ago=40, due_in=30)
         self._invoice(other, 50.0, days_ago=45, due_in=30)
         self._invoice(other, 70.0, days_ago=33, due_in=30)  # 3 days: within the grace
+        self._invoice(third, 30.0, days_ago=50, due_in=30)
         self.company.credit_overdue_grace_days = 5
-        cron = self.env.ref("credit_management.ir_cron_credit_overdue_check")
-        cron, progress = cron._add_progress()
-        # one customer per batch; the runner commits after each: a kill here loses nothing
-        self.assertEqual(self.Event.with_context(**cron.env.context)._cron_overdue_check(1), 1)
-        self.assertEqual((progress.done, progress.remaining), (1, 1))
-        self.assertEqual(self.Event._cron_overdue_check(1), 1)
-        self.assertEqual(self.Event._cron_overdue_check(1), 0)
-        self.assertEqual(len(self._events()), 1)
-        self.assertEqual(self._events(other).amount, 120.0)
-        self.assertEqual(self._events(other).overdue_days, 15)
+        xmlid = "credit_management.ir_cron_credit_overdue_check"
+        # a first batch of one customer, committed by the runner
+        done, progress = self.run_batch(
+            xmlid, lambda context: self.Overdue.with_context(**context)._cron_overdue_check(1)
+        )
+        self.assertEqual((done, progress), (1, (1, 2)))
+        self.assertEqual(len(self.Event.search([("origin", "=", "overdue_check")])), 1)
+        # the second batch dies once its customer's event is written: nothing of it is kept
+        with self.killed_after("credit.monitoring.overdue", "_overdue_update"):
+            self.Overdue._cron_overdue_check(1)
+        self.assertEqual(len(self.Event.search([("origin", "=", "overdue_check")])), 1)
+        # the next runs pick up where the kill left, and nothing is done twice
+        self.assertEqual(self.Overdue._cron_overdue_check(1), 1)
+        self.assertEqual(self.Overdue._cron_overdue_check(1), 1)
+        self.assertEqual(self.Overdue._cron_overdue_check(1), 0)
+        for partner, amount, days in (
+            (self.customer, 100.0, 10),
+            (other, 120.0, 15),
+            (third, 30.0, 20),
+        ):
+            self.assertRecordValues(
+                self._events(partner), [{"amount": amount, "overdue_days": days}]
+            )
 
     def test_finding_the_work_costs_the_same_queries_for_1_and_20_customers(self):
         def measure():
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            to_update, _to_close, _events = self.Event._overdue_work(self.company)
-            return len(to_update), self.env.cr.sql_log_count - before
+            (to_update, _to_close, _events), queries = self.count_queries(
+                lambda: self.Overdue._overdue_work(self.company)
+            )
+            return len(to_update), queries
 
         self._invoice(self.customer, 100.0, days_ago=40, due_in=30)
         measure()

@@ -70,11 +70,7 @@ class TestPartnerFilters(CreditCommon):
         # searching does not load partners into Python: the count does not depend on how many
         # partners match
         def count(domain):
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            self.env["res.partner"].search(domain)
-            return self.env.cr.sql_log_count - before
+            return self.count_queries(lambda: self.env["res.partner"].search(domain))[1]
 
         few = count([("credit_over_limit", "=", True)])
         many = self.env["res.partner"].create(

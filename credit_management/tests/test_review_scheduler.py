@@ -33,7 +33,7 @@ class TestReviewScheduler(CreditCronCommon):
         self._review_on(self.customer, 10)
         later = self.env["res.partner"].create({"name": "Reviewed later", "is_company": True})
         self._review_on(later, 40)
-        self.assertEqual(self.Assessment._cron_review_scheduler(), 1)
+        self.assertEqual(self.Review._cron_review_scheduler(), 1)
         review = self._periodic()
         self.assertRecordValues(
             review,
@@ -62,12 +62,12 @@ class TestReviewScheduler(CreditCronCommon):
         )
         self.assertEqual(found, review)
         # running again creates nothing
-        self.assertEqual(self.Assessment._cron_review_scheduler(), 0)
+        self.assertEqual(self.Review._cron_review_scheduler(), 0)
         self.assertEqual(len(self._periodic()), 1)
 
     def test_overdue_reviews_are_flagged(self):
         self._review_on(self.customer, -3)
-        self.Assessment._cron_review_scheduler()
+        self.Review._cron_review_scheduler()
         review = self._periodic()
         self.assertTrue(review.review_overdue)
         self.assertEqual(
@@ -76,18 +76,21 @@ class TestReviewScheduler(CreditCronCommon):
 
     def test_a_killed_run_resumes_without_duplicates(self):
         others = self.env["res.partner"].create(
-            [{"name": f"Due customer {i}", "is_company": True} for i in range(2)]
+            [{"name": f"Due customer {i}", "is_company": True} for i in range(3)]
         )
         for partner in self.customer | others:
             self._review_on(partner, 5)
-        cron = self.env.ref("credit_management.ir_cron_credit_review_scheduler")
-        cron, progress = cron._add_progress()
-        self.assertEqual(
-            self.Assessment.with_context(**cron.env.context)._cron_review_scheduler(2), 2
+        done, progress = self.run_batch(
+            "credit_management.ir_cron_credit_review_scheduler",
+            lambda context: self.Review.with_context(**context)._cron_review_scheduler(2),
         )
-        self.assertEqual((progress.done, progress.remaining), (2, 1))
-        self.assertEqual(self.Assessment._cron_review_scheduler(2), 1)
-        self.assertEqual(self.Assessment._cron_review_scheduler(2), 0)
+        self.assertEqual((done, progress), (2, (2, 2)))
+        # the second batch dies after its first assessment: both of its customers stay to do
+        with self.killed_after("credit.monitoring.review", "_schedule_review"):
+            self.Review._cron_review_scheduler(2)
+        self.assertEqual(len(self._periodic(others[1])), 0)
+        self.assertEqual(self.Review._cron_review_scheduler(2), 2)
+        self.assertEqual(self.Review._cron_review_scheduler(2), 0)
         for partner in self.customer | others:
             self.assertEqual(len(self._periodic(partner)), 1)
         # without a salesperson the review goes to the credit controller

@@ -1,8 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.credit_notification import credit_notification
-from ..models.credit_status import CREDIT_STATUSES, HOLD_STATUSES
+from ..models.credit_common import CREDIT_STATUSES, credit_notification
 
 
 class CreditHoldWizard(models.TransientModel):
@@ -48,8 +47,6 @@ class CreditHoldWizard(models.TransientModel):
         if not (self.reason or "").strip():
             raise UserError(self.env._("Please give the reason for this credit change."))
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
-        partner = partner.with_context(credit_change_reason=self.reason)
-        Decision = self.env["credit.decision"]
         if self.change == "limit":
             if self.currency_id.compare_amounts(self.new_limit, self.current_limit) == 0:
                 raise UserError(
@@ -57,40 +54,32 @@ class CreditHoldWizard(models.TransientModel):
                         "%(partner)s already has this credit limit.", partner=partner.display_name
                     )
                 )
-            partner.write({"credit_limit": self.new_limit})
+            with partner._credit_change(self.reason):
+                partner.write({"credit_limit": self.new_limit})
             body = self.env._(
                 "Credit limit changed from %(old)s to %(new)s in %(company)s. Reason: %(reason)s",
-                old=Decision._money(self.current_limit, self.company_id),
-                new=Decision._money(self.new_limit, self.company_id),
+                old=self.env["credit.decision"]._money(self.current_limit, self.company_id),
+                new=self.env["credit.decision"]._money(self.new_limit, self.company_id),
                 company=self.company_id.name,
                 reason=self.reason,
             )
-        else:
-            if not self.new_status:
-                raise UserError(self.env._("Choose the new credit status."))
-            if self.new_status == self.current_status:
-                raise UserError(
-                    self.env._(
-                        "%(partner)s already has this credit status.",
-                        partner=partner.display_name,
-                    )
+            partner.message_post(body=body, subtype_xmlid="mail.mt_note")
+            return credit_notification(self.env._("Credit profile changed"), body, then="close")
+        if not self.new_status:
+            raise UserError(self.env._("Choose the new credit status."))
+        if self.new_status == self.current_status:
+            raise UserError(
+                self.env._(
+                    "%(partner)s already has this credit status.", partner=partner.display_name
                 )
-            status_label = dict(self._fields["new_status"]._description_selection(self.env))[
+            )
+        partner._credit_set_status(self.new_status, self.reason)
+        body = self.env._(
+            "Credit status changed to %(status)s in %(company)s. Reason: %(reason)s",
+            status=dict(self._fields["new_status"]._description_selection(self.env))[
                 self.new_status
-            ]
-            partner.write(
-                {
-                    "credit_status": self.new_status,
-                    "credit_hold_reason": self.reason
-                    if self.new_status in HOLD_STATUSES
-                    else False,
-                }
-            )
-            body = self.env._(
-                "Credit status changed to %(status)s in %(company)s. Reason: %(reason)s",
-                status=status_label,
-                company=self.company_id.name,
-                reason=self.reason,
-            )
-        partner.message_post(body=body, subtype_xmlid="mail.mt_note")
+            ],
+            company=self.company_id.name,
+            reason=self.reason,
+        )
         return credit_notification(self.env._("Credit profile changed"), body, then="close")

@@ -1,9 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.credit_notification import CLOSE
-
-ANALYST = "credit_management.group_credit_analyst"
+from ..models.credit_common import ANALYST, CLOSE
 
 
 class CreditReasonWizard(models.TransientModel):

@@ -1,11 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.credit_common import MANAGER, credit_notification
 from ..models.credit_decision import DECISION_LEVELS
-from ..models.credit_notification import credit_notification
 from ..models.credit_release import RELEASE_ANSWERS
-
-CREDIT_MANAGER = "credit_management.group_credit_manager"
 
 
 class CreditReleaseWizard(models.TransientModel):
@@ -34,7 +32,7 @@ class CreditReleaseWizard(models.TransientModel):
 
     @api.depends("order_id", "move_id")
     def _compute_decision(self):
-        is_manager = self.env.user.has_group(CREDIT_MANAGER)
+        is_manager = self.env.user.has_group(MANAGER)
         for wizard in self:
             document = wizard._document()
             if not document:
@@ -98,7 +96,7 @@ class CreditReleaseWizard(models.TransientModel):
         if (
             self.answer == "release"
             and self._needs_manager(decision)
-            and not self.env.user.has_group(CREDIT_MANAGER)
+            and not self.env.user.has_group(MANAGER)
         ):
             raise AccessError(
                 self.env._(
@@ -113,21 +111,17 @@ class CreditReleaseWizard(models.TransientModel):
                 )
             )
         # releases are written here only, after the checks above: nobody creates them directly
-        release = (
-            self.env["credit.release"]
-            .sudo()
-            .create(
-                self.env["credit.release"]._values_from_decision(decision)
-                | {
-                    "answer": self.answer,
-                    document._credit_release_field: document.id,
-                    "document_name": document.display_name,
-                    "salesperson_id": document._credit_salesperson().id,
-                    "reason": self.reason,
-                    "manual_hold": document.sudo().credit_hold_manual,
-                    "user_id": self.env.uid,
-                }
-            )
+        release = self.env["credit.release"]._credit_workflow_create(
+            self.env["credit.release"]._values_from_decision(decision)
+            | {
+                "answer": self.answer,
+                document._credit_release_field: document.id,
+                "document_name": document.display_name,
+                "salesperson_id": document._credit_salesperson().id,
+                "reason": self.reason,
+                "manual_hold": document.sudo().credit_hold_manual,
+                "user_id": self.env.uid,
+            }
         )
         if self.answer == "release":
             document._credit_release(release)

@@ -1,0 +1,109 @@
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from ..models.credit_exposure import EXPOSURE_FIGURES, SNAPSHOT_FIGURES
+from .common import CreditCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditHouse(CreditCommon):
+    """What the layout promises: one list of figures, one writer of the status, one guard on
+    the fields only finance or the workflow write (kept under sudo() acting for a user), one
+    batching helper for every cron."""
+
+    def test_every_figure_has_its_fields(self):
+        partner_fields = self.env["res.partner"]._fields
+        snapshot_fields = self.env["credit.exposure.snapshot"]._fields
+        exposure = self.exposure(self.customer)
+        self.assertEqual(set(exposure), {figure.key for figure in EXPOSURE_FIGURES})
+        for figure in EXPOSURE_FIGURES:
+            if figure.partner_field:
+                self.assertIn(figure.partner_field, partner_fields)
+                self.assertEqual(
+                    partner_fields[figure.partner_field].compute, "_compute_credit_exposure"
+                )
+        self.assertTrue(set(SNAPSHOT_FIGURES) <= set(snapshot_fields))
+        # every partner field computed from the exposure is one figure of the list
+        computed = {
+            name
+            for name, field in partner_fields.items()
+            if field.compute == "_compute_credit_exposure"
+        }
+        self.assertEqual(computed, {f.partner_field for f in EXPOSURE_FIGURES if f.partner_field})
+
+    def test_explanation_lists_every_bucket_of_the_total(self):
+        self._invoice(self.customer, 300.0, due_in=30)
+        self._order(self.customer, 200.0)
+        message = self.env["credit.decision"]._decide(self.customer, 100.0, self.company)["message"]
+
+        def money(amount):
+            return self.env["credit.decision"]._money(amount, self.company)
+
+        self.assertIn(
+            f"Exposure {money(500)} = receivable not due {money(300)} + overdue {money(0)} + "
+            f"unapplied credits {money(0)} + draft invoices {money(0)} + uninvoiced orders "
+            f"{money(200)}.",
+            message,
+        )
+        self.assertIn(
+            f"Limit {money(2500)}, available before this document {money(2000)}.", message
+        )
+
+    def test_one_writer_of_the_status_with_its_reason(self):
+        partner = self.customer.with_company(self.company)
+        event = self.env["credit.event"].create(
+            {"name": "Bounced cheque", "partner_id": partner.id, "event_type": "returned_payment"}
+        )
+        event.with_user(self.analyst).action_hold_customer()
+        self.assertEqual(partner.credit_status, "hold")
+        self.assertIn("Bounced cheque", partner.credit_hold_reason)
+        history = self.env["credit.history"].search(
+            [("partner_id", "=", partner.id), ("kind", "=", "status")]
+        )
+        self.assertRecordValues(
+            history,
+            [{"new_status": "hold", "reason": "Bounced cheque", "user_id": self.analyst.id}],
+        )
+        note = partner.message_ids.filtered(lambda m: "Reason: Bounced cheque" in (m.body or ""))
+        self.assertTrue(note, "the chatter says why the status changed")
+        # asked again, nothing changes and nothing more is written
+        self.assertFalse(
+            partner._credit_set_status("hold", "Again", only_from=("approved", "watch"))
+        )
+        self.assertEqual(len(history.search([("id", "in", history.ids)])), 1)
+
+    def test_sudo_acting_for_a_user_does_not_pass_the_guard(self):
+        order = self._order(self.customer, 3000.0, confirm=False)
+        order.action_confirm()
+        self.assertEqual(order.credit_hold_state, "held")
+        for records, vals in (
+            (self.customer, {"credit_status": "approved"}),
+            (self.customer, {"credit_limit": 99999.0}),
+            (order, {"credit_hold_state": "released"}),
+        ):
+            with self.assertRaises(AccessError):
+                records.with_user(self.salesperson).sudo().write(vals)
+        assessment = self.env["credit.assessment"].create({"partner_id": self.customer.id})
+        with self.assertRaises(AccessError):
+            assessment.with_user(self.salesperson).sudo().write({"state": "approved"})
+        # the workflow itself writes them
+        order._credit_workflow_write({"credit_hold_state": "rejected"})
+        self.assertEqual(order.credit_hold_state, "rejected")
+
+    def test_batching_stops_looking_once_the_batch_is_full(self):
+        second = self._second_company("Batch Company 2")
+        companies = self.env["credit.monitoring"]._monitored_companies()
+        self.assertIn(second, companies)
+        asked, processed = [], []
+
+        def work(company):
+            asked.append(company)
+            return [company.id] * 3
+
+        def process(company, items):
+            processed.extend(items)
+
+        done = self.env["credit.monitoring"]._run_in_batches(work, process, 2)
+        self.assertEqual(done, 2)
+        self.assertEqual(asked, [companies[0]])  # the next companies wait for the next call
+        self.assertEqual(processed, [companies[0].id] * 2)
