@@ -1,5 +1,7 @@
 """The demo, as a finance manager and as a salesperson see it through the server."""
 
+import datetime
+
 import pytest
 from conftest import RpcError
 
@@ -18,30 +20,66 @@ EXPOSURE_FIELDS = [
 ]
 
 
+def _days(n):
+    return (datetime.date.today() + datetime.timedelta(days=n)).isoformat()
+
+
+def _invoice(admin, partner, amount, invoice_days, due_days, post=True):
+    move = admin.execute(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner,
+            "invoice_date": _days(invoice_days),
+            "invoice_date_due": _days(due_days),
+            "invoice_payment_term_id": False,
+            "invoice_line_ids": [
+                (0, 0, {"name": "e2e goods", "quantity": 1, "price_unit": amount, "tax_ids": []})
+            ],
+        },
+    )
+    if post:
+        admin.execute("account.move", "action_post", [move])
+    return move
+
+
 def test_partner_form_has_the_credit_tab_with_figures(admin):
     views = admin.execute("res.partner", "get_views", [[False, "form"]])
     arch = views["views"]["form"]["arch"]
     assert 'name="credit_management"' in arch
     assert "credit_exposure" in arch
 
-    azure = admin.ref("base.res_partner_12")
-    [row] = admin.execute("res.partner", "read", [azure], EXPOSURE_FIELDS + ["credit_limit"])
-    assert row["credit_status"] == "watch"
-    assert row["credit_limit"] == 1000.0
-    parts = (
-        row["credit_receivable_not_due"]
-        + row["credit_overdue_amount"]
-        + row["credit_unapplied_credits"]
-        + row["credit_draft_invoice_amount"]
-        + row["credit_uninvoiced_order_amount"]
+    # a customer of its own: every figure is what this test built
+    customer = admin.execute(
+        "res.partner",
+        "create",
+        {"name": "E2E Figures Ltd", "is_company": True, "credit_limit": 1000.0},
+        context={"credit_change_reason": "e2e set-up"},
     )
-    assert row["credit_exposure"] == pytest.approx(parts)
-    # the demo gives Azure Interior an overdue invoice of 750 and a draft of 400
-    assert row["credit_overdue_amount"] >= 750.0
-    assert row["credit_overdue_days"] >= 15
-    assert row["credit_draft_invoice_amount"] >= 400.0
-    assert row["credit_available"] == pytest.approx(1000.0 - row["credit_exposure"])
-    assert row["credit_over_limit"] is True
+    _invoice(admin, customer, 750.0, -40, -20)  # 20 days overdue
+    _invoice(admin, customer, 300.0, -5, 25)  # not due
+    _invoice(admin, customer, 400.0, 0, 30, post=False)  # draft
+    [row] = admin.execute("res.partner", "read", [customer], EXPOSURE_FIELDS + ["credit_limit"])
+    assert row == {
+        "id": customer,
+        "credit_status": False,
+        "credit_limit": 1000.0,
+        "credit_receivable_not_due": 300.0,
+        "credit_overdue_amount": 750.0,
+        "credit_overdue_days": 20,
+        "credit_unapplied_credits": 0.0,
+        "credit_draft_invoice_amount": 400.0,
+        "credit_uninvoiced_order_amount": 0.0,
+        "credit_exposure": 1450.0,
+        "credit_available": -450.0,
+        "credit_utilization": pytest.approx(145.0),
+        "credit_over_limit": True,
+    }
+    over = admin.execute("res.partner", "search", [("credit_over_limit", "=", True)])
+    assert customer in over
+    overdue = admin.execute("res.partner", "search", [("credit_is_overdue", "=", True)])
+    assert customer in overdue
 
 
 def test_filters_agree_with_the_figures(admin):
