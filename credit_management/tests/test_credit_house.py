@@ -1,4 +1,5 @@
 from odoo.exceptions import AccessError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from ..models.credit_exposure import EXPOSURE_FIGURES, SNAPSHOT_FIGURES
@@ -107,3 +108,20 @@ class TestCreditHouse(CreditCommon):
         self.assertEqual(done, 2)
         self.assertEqual(asked, [companies[0]])  # the next companies wait for the next call
         self.assertEqual(processed, [companies[0].id] * 2)
+
+    def test_a_branch_counts_in_its_root_company_everywhere(self):
+        """The company scope is the root company and its branches, for every accounting read:
+        the exposure, the credit file's months and the payment record."""
+        self.company.write({"child_ids": [Command.create({"name": "Credit Branch"})]})
+        self.env.cr.precommit.run()  # the branch's accounting
+        branch = self.company.child_ids
+        self.env.user.company_ids |= branch
+        self.assertEqual(self.company._credit_scope_ids(), (self.company | branch).ids)
+        self._invoice(self.customer, 300.0, due_in=30)
+        self._invoice(self.customer, 200.0, due_in=30, company=branch)
+        self.assertEqual(self.exposure(self.customer)["total"], 500.0)
+        file = self.env["credit.file"]._for_partner(self.customer, self.company)
+        self.env.flush_all()
+        file.invalidate_recordset()
+        self.assertEqual(sum(file.month_ids.mapped("invoiced")), 500.0)
+        self.assertEqual(sum(file.month_ids.mapped("invoice_count")), 2)
