@@ -119,6 +119,11 @@ ours, exposure = timed(
     "2. credit.exposure for every customer (all buckets)",
     lambda: env["credit.exposure"]._get_exposure(partners, company),
 )
+fields_time, _ = timed(
+    "2b. partner fields (exposure, over limit) of every customer",
+    lambda: partners.read(["credit_exposure", "credit_over_limit"]),
+    1,
+)
 search, over = timed(
     "3. 'Over Credit Limit' filter (search)",
     lambda: env["res.partner"].search([("credit_over_limit", "=", True)]),
@@ -162,7 +167,8 @@ print(
 print(f"customers with early-warning signals: {len(flagged)}")
 print(f"customers: {len(exposure)}, over limit: {len(over)}, snapshot rows: {rows}")
 print(
-    f"exposure service / plain SQL: {ours / plain:.2f}x; filter / plain SQL: {search / plain:.2f}x;"
+    f"exposure service / plain SQL: {ours / plain:.2f}x;"
+    f" partner fields / plain SQL: {fields_time / plain:.2f}x; filter / plain SQL: {search / plain:.2f}x;"
     f" Odoo credit / plain SQL: {core / plain:.2f}x; snapshot / plain SQL: {snapshot / plain:.2f}x"
 )
 

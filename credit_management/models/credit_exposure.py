@@ -100,19 +100,21 @@ class CreditExposure(models.AbstractModel):
 
     @api.model
     def _commercial_ids(self, partners):
-        """Ids of the commercial partners of ``partners``, read in SQL: loading thousands of
-        partner records only to follow commercial_partner_id costs more than the exposure."""
+        """Ids of the commercial partners of ``partners``."""
+        return sorted(set(self._commercial_map(partners).values()))
+
+    @api.model
+    def _commercial_map(self, partners):
+        """``{partner id: commercial partner id}``, read in SQL: loading thousands of partner
+        records only to follow commercial_partner_id costs more than the exposure."""
         ids = [pid for pid in partners.ids if pid]
         if not ids:
-            return []
+            return {}
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         rows = self.env.execute_query(
-            SQL(
-                "SELECT DISTINCT commercial_partner_id FROM res_partner WHERE id = ANY(%s)",
-                ids,
-            )
+            SQL("SELECT id, commercial_partner_id FROM res_partner WHERE id = ANY(%s)", ids)
         )
-        return [row[0] for row in rows if row[0]]
+        return {pid: commercial_id for pid, commercial_id in rows if commercial_id}
 
     @api.model
     def _empty_exposure(self):

@@ -172,19 +172,26 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_credit_exposure(self):
-        company = self.env.company
-        partners = self.filtered("id")
-        exposures = self.env["credit.exposure"]._get_exposure(partners, company)
-        empty = self.env["credit.exposure"]._empty_exposure()
-        for partner in self:
-            values = exposures.get(partner.commercial_partner_id.id, empty) if partner.id else empty
-            partner.update(
-                {
-                    figure.partner_field: values[figure.key]
-                    for figure in EXPOSURE_FIGURES
-                    if figure.partner_field
-                }
-            )
+        """Every figure of credit.exposure for these partners and for every other partner of
+        the prefetch set still missing them: a list or an export of 20,000 customers costs
+        one exposure query, not one per batch of 1,000 records. The values go to the cache a
+        field at a time (contacts show their commercial partner's figures)."""
+        Exposure = self.env["credit.exposure"]
+        figures = [
+            (self._fields[figure.partner_field], figure.key)
+            for figure in EXPOSURE_FIGURES
+            if figure.partner_field
+        ]
+        partners = self
+        if all(self._ids):
+            partners = self | self[:1]._in_cache_without(figures[0][0], limit=None)
+        real = partners.filtered("id")
+        commercial = Exposure._commercial_map(real)
+        exposures = Exposure._get_exposure(real, self.env.company)
+        empty = Exposure._empty_exposure()
+        rows = [exposures.get(commercial.get(pid), empty) for pid in partners._ids]
+        for field, key in figures:
+            self.env.cache.update(partners, field, [row[key] for row in rows])
 
     @api.depends("credit_status")
     @api.depends_context("company")
