@@ -168,7 +168,8 @@ print(f"customers with early-warning signals: {len(flagged)}")
 print(f"customers: {len(exposure)}, over limit: {len(over)}, snapshot rows: {rows}")
 print(
     f"exposure service / plain SQL: {ours / plain:.2f}x;"
-    f" partner fields / plain SQL: {fields_time / plain:.2f}x; filter / plain SQL: {search / plain:.2f}x;"
+    f" partner fields / plain SQL: {fields_time / plain:.2f}x;"
+    f" filter / plain SQL: {search / plain:.2f}x;"
     f" Odoo credit / plain SQL: {core / plain:.2f}x; snapshot / plain SQL: {snapshot / plain:.2f}x"
 )
 
