@@ -19,40 +19,59 @@ def pre_init_hook(env):
 
 
 def fill_qty_invoiced_posted(env, line_ids=None):
-    """Write in one statement what ``sale.order.line._compute_qty_invoiced_posted`` computes:
-    the quantity of posted invoice lines (legacy invoices too), converted to the order line's
-    unit, counted positive on invoices and negative on credit notes."""
+    """Write what ``sale.order.line._compute_qty_invoiced_posted`` computes: the quantity of
+    posted invoice lines (legacy invoices too), counted positive on invoices and negative on
+    credit notes. In one statement for the order lines whose invoice lines are all in the
+    line's own unit (or have none) with whole multiples of its rounding, where Odoo's unit
+    conversion changes nothing; with Odoo's own compute for the few others (another unit,
+    fractions of the rounding), so that every stored value is the ORM's."""
     line_filter = SQL("TRUE") if line_ids is None else SQL("rel.order_line_id = ANY(%s)", line_ids)
     env.cr.execute(
         SQL(
             """
-            UPDATE sale_order_line sol
-               SET qty_invoiced_posted = x.qty
-              FROM (
-                    SELECT rel.order_line_id,
-                           SUM(
-                               -- uom.uom._compute_quantity: the same unit as is, else
-                               -- converted and rounded up to the line unit's rounding
-                               CASE WHEN from_uom.id IS NULL OR from_uom.id = to_uom.id
-                                    THEN aml.quantity
-                                    ELSE CEIL(aml.quantity / from_uom.factor * to_uom.factor
-                                              / to_uom.rounding) * to_uom.rounding END
-                               * CASE WHEN am.move_type IN ('out_invoice', 'in_refund',
-                                                            'out_receipt')
-                                      THEN 1 ELSE -1 END
-                           ) AS qty
-                      FROM sale_order_line_invoice_rel rel
-                      JOIN sale_order_line line ON line.id = rel.order_line_id
-                      JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                      JOIN account_move am ON am.id = aml.move_id
-                 LEFT JOIN uom_uom from_uom ON from_uom.id = aml.product_uom_id
-                      JOIN uom_uom to_uom ON to_uom.id = line.product_uom
-                     WHERE (am.state = 'posted' OR am.payment_state = 'invoicing_legacy')
-                       AND %(line_filter)s
-                  GROUP BY rel.order_line_id
-                   ) x
-             WHERE sol.id = x.order_line_id
+            WITH invoiced AS (
+                SELECT rel.order_line_id,
+                       SUM(aml.quantity
+                           * CASE WHEN am.move_type IN ('out_invoice', 'in_refund', 'out_receipt')
+                                  THEN 1 ELSE -1 END) AS qty,
+                       BOOL_AND(aml.product_uom_id IS NULL
+                                OR (aml.product_uom_id = line.product_uom
+                                    AND aml.quantity = ROUND(aml.quantity / line_uom.rounding)
+                                                       * line_uom.rounding)) AS as_is
+                  FROM sale_order_line_invoice_rel rel
+                  JOIN sale_order_line line ON line.id = rel.order_line_id
+                  JOIN uom_uom line_uom ON line_uom.id = line.product_uom
+                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                  JOIN account_move am ON am.id = aml.move_id
+                 WHERE (am.state = 'posted' OR am.payment_state = 'invoicing_legacy')
+                   AND %(line_filter)s
+              GROUP BY rel.order_line_id
+            ),
+            updated AS (
+                UPDATE sale_order_line sol
+                   SET qty_invoiced_posted = invoiced.qty
+                  FROM invoiced
+                 WHERE sol.id = invoiced.order_line_id AND invoiced.as_is
+            )
+            SELECT order_line_id FROM invoiced WHERE NOT as_is
             """,
             line_filter=line_filter,
+        )
+    )
+    converted = [row[0] for row in env.cr.fetchall()]
+    if not converted:
+        return
+    lines = env["sale.order.line"].browse(converted)
+    field = lines._fields["qty_invoiced_posted"]
+    with env.protecting([field], lines):
+        lines._compute_qty_invoiced_posted()
+        values = [(line.id, line.qty_invoiced_posted) for line in lines]
+    env.cr.execute(
+        SQL(
+            """
+            UPDATE sale_order_line sol SET qty_invoiced_posted = v.qty
+              FROM (VALUES %s) AS v(id, qty) WHERE sol.id = v.id
+            """,
+            SQL(", ").join(SQL("(%s, %s::numeric)", line_id, qty) for line_id, qty in values),
         )
     )

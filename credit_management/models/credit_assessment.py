@@ -190,6 +190,13 @@ class CreditAssessment(models.Model):
             [("company_id", "in", [self.env.company.id, False])], limit=1
         )
 
+    def _credit_check_guarded(self, vals, create=False):
+        # the scorecard finance will score with may be chosen when the assessment is created
+        # (as its default is); finance's other fields never are (checked in create)
+        if create:
+            vals = {fname: value for fname, value in vals.items() if fname != "scorecard_id"}
+        return super()._credit_check_guarded(vals, create=create)
+
     def _credit_guard_message(self, fnames, guard):
         if guard == SYSTEM:
             return self.env._("The state of a credit assessment changes through its actions.")
@@ -200,10 +207,12 @@ class CreditAssessment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        defaults = self._credit_context_defaults()
         for vals in vals_list:
-            self._credit_check_guarded(vals, create=True)
             finance_part = (FINANCE_FIELDS | set(DECISION_FIELDS)) - {"scorecard_id"}
-            if not is_credit_workflow(self.env) and any(vals.get(f) for f in finance_part):
+            if not is_credit_workflow(self.env) and any(
+                (defaults | vals).get(f) for f in finance_part
+            ):
                 # finance's part is written by finance, in review: never at creation (the
                 # scorecard finance will score with may be chosen, as its default is)
                 raise AccessError(

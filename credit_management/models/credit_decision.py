@@ -213,7 +213,7 @@ class CreditDecision(models.AbstractModel):
                 .search_count(
                     [
                         ("partner_id", "child_of", partner.id),
-                        ("company_id", "=", company.id),
+                        ("company_id", "in", company._credit_scope_ids()),
                         ("state", "=", "sale"),
                     ],
                     limit=1,

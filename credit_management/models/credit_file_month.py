@@ -29,9 +29,11 @@ class CreditFileMonth(models.Model):
             SQL(
                 """
                 CREATE VIEW credit_file_month AS (
-                    SELECT (ROW_NUMBER() OVER (ORDER BY f.id,
-                                                date_trunc('month', am.invoice_date)))::integer
-                               AS id,
+                    -- a stable id: the file and the month (a list opened now still finds
+                    -- its rows once new months or files appear)
+                    SELECT f.id::bigint * 100000
+                           + EXTRACT(YEAR FROM date_trunc('month', am.invoice_date))::int * 12
+                           + EXTRACT(MONTH FROM date_trunc('month', am.invoice_date))::int AS id,
                            f.id AS file_id, f.partner_id, f.company_id,
                            date_trunc('month', am.invoice_date)::date AS month,
                            COUNT(*) AS invoice_count,

@@ -91,10 +91,21 @@ class CreditGuarded(models.AbstractModel):
         with credit_workflow(self.env):
             return self.sudo().create(vals_list)
 
+    def _credit_context_defaults(self):
+        """The guarded fields a ``default_<field>`` context key would set at creation: Odoo
+        applies those after ``create`` receives its values, so they are checked as values."""
+        context = self.env.context
+        return {
+            fname: context[f"default_{fname}"]
+            for fname in self._credit_guarded_fields
+            if f"default_{fname}" in context
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
+        defaults = self._credit_context_defaults()
         for vals in vals_list:
-            self._credit_check_guarded(vals, create=True)
+            self._credit_check_guarded(defaults | vals, create=True)
         return super().create(vals_list)
 
     def write(self, vals):

@@ -296,11 +296,13 @@ class ResCompany(models.Model):
 
     def _credit_scope_ids(self):
         """Ids of the companies whose accounting counts for credit in this company: its root
-        company and every branch of it, as Odoo's own ``credit`` counts. Exposure, payment
+        company and every branch of it (archived ones too: their invoices are still owed), as
+        Odoo's own ``credit`` counts. Exposure, payment
         history and monitoring read accounting through it."""
         self.ensure_one()
         root = self.sudo().root_id
-        return self.sudo().search([("id", "child_of", root.id)], order="id").ids
+        Company = self.sudo().with_context(active_test=False)
+        return Company.search([("id", "child_of", root.id)], order="id").ids
 
     @api.model
     def _credit_same_scope_sql(self, alias, other_alias):

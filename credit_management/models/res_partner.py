@@ -351,7 +351,13 @@ class ResPartner(models.Model):
         label = dict(self._fields["credit_status"]._description_selection(self.env))[status]
         for partner in self.commercial_partner_id:
             current = partner.sudo().credit_status or "not_assessed"
-            if current == status or (only_from is not None and current not in only_from):
+            if only_from is not None and current not in only_from:
+                continue
+            if current == status:
+                # already there: a new reason for the hold replaces the old one
+                if status in HOLD_STATUSES and hold_reason:
+                    with self._credit_change(reason, assessment):
+                        partner.write({"credit_hold_reason": hold_reason})
                 continue
             with self._credit_change(reason, assessment):
                 partner.write(

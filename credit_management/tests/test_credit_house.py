@@ -125,3 +125,36 @@ class TestCreditHouse(CreditCommon):
         file.invalidate_recordset()
         self.assertEqual(sum(file.month_ids.mapped("invoiced")), 500.0)
         self.assertEqual(sum(file.month_ids.mapped("invoice_count")), 2)
+
+    def test_context_defaults_are_checked_like_values(self):
+        Event = self.env["credit.event"].with_user(self.salesperson)
+        for key in ("default_origin", "default_auto_hold", "default_state"):
+            value = {"default_origin": "overdue_check", "default_state": "resolved"}.get(key, True)
+            with self.assertRaises(AccessError):
+                Event.with_context(**{key: value}).create(
+                    {"name": "Forged", "partner_id": self.customer.id}
+                )
+        Partner = self.env["res.partner"].with_user(self.salesperson)
+        for key, value in (("default_credit_status", "approved"), ("default_credit_limit", 9e6)):
+            with self.assertRaises(AccessError):
+                Partner.with_context(**{key: value}).create({"name": "Forged", "is_company": True})
+        # what sales may set stays open to it: the scorecard of a new assessment
+        scorecard = self.env["credit.scorecard"].search([], limit=1)
+        assessment = (
+            self.env["credit.assessment"]
+            .with_user(self.salesperson)
+            .create({"partner_id": self.customer.id, "scorecard_id": scorecard.id})
+        )
+        self.assertEqual(assessment.scorecard_id, scorecard)
+
+    def test_a_credit_manager_may_run_the_crons(self):
+        """A cron runs as its user: the monitoring models are open to credit managers."""
+        for model in (
+            "credit.monitoring.overdue",
+            "credit.monitoring.early_warning",
+            "credit.monitoring.review",
+            "credit.monitoring.snapshot",
+        ):
+            self.env[model].with_user(self.manager).check_access("write")
+            with self.assertRaises(AccessError):
+                self.env[model].with_user(self.salesperson).check_access("write")
