@@ -19,3 +19,5 @@ from . import test_credit_rights
 from . import test_credit_download
 from . import test_install_hook
 from . import test_credit_house
+from . import test_import_templates
+from . import test_data_generator
