@@ -70,9 +70,9 @@ def _columns(env, table):
     ]
 
 
-def _insert(env, table, source, overrides):
-    """INSERT INTO ``table`` SELECT each column from ``source`` (alias t, with n the copy
-    number and f its amount factor, d its day offset) or its override."""
+def _insert_sql(env, table, source, overrides):
+    """INSERT INTO ``table`` SELECT each column from ``source`` (alias t, with the copy's
+    number n, amount factor f and day offset d) or its override."""
     money = set(MONEY.get(table, "").split())
     dates = set(DATES.get(table, "").split())
 
@@ -86,66 +86,100 @@ def _insert(env, table, source, overrides):
         return SQL.identifier("t", column)
 
     columns = _columns(env, table)
+    return SQL(
+        "INSERT INTO %s (%s) SELECT %s FROM %s",
+        SQL.identifier(table),
+        SQL(", ").join(SQL.identifier(c) for c in columns),
+        SQL(", ").join(value(c) for c in columns),
+        source,
+    )
+
+
+def _insert(env, table, source, overrides):
+    env.cr.execute(_insert_sql(env, table, source, overrides))
+    return env.cr.rowcount
+
+
+def _insert_mapped(env, table, source, overrides, old_id, mapping):
+    """Insert the copies of the row ``old_id`` of ``table`` (their name ends in ``#n``) and
+    record (new id, old id, n) of each in the temporary table ``mapping``."""
     env.cr.execute(
         SQL(
-            "INSERT INTO %s (%s) SELECT %s FROM %s",
-            SQL.identifier(table),
-            SQL(", ").join(SQL.identifier(c) for c in columns),
-            SQL(", ").join(value(c) for c in columns),
-            source,
+            """
+            WITH inserted AS (%s RETURNING id, name)
+            INSERT INTO %s SELECT id, %s, split_part(name, '#', 2)::int FROM inserted
+            """,
+            _insert_sql(env, table, source, overrides),
+            SQL.identifier(mapping),
+            old_id,
         )
     )
     return env.cr.rowcount
 
 
-def _series(count, partner_ids, history=False):
-    """Copy number n, its customer, amount factor (0.2 to 5) and day offset: over two years
-    for the paid history (``history``) and for one customer in ten (who therefore has
-    overdue items), within the payment terms for the others."""
-    return SQL(
-        """(SELECT n, (%(partners)s::int[])[1 + k] AS partner,
+def _mapping(env, name):
+    env.cr.execute(
+        SQL(
+            "DROP TABLE IF EXISTS %(t)s; CREATE TEMP TABLE %(t)s (new_id int, old_id int, n int)",
+            t=SQL.identifier(name),
+        )
+    )
+
+
+def _index_mapping(env, name):
+    env.cr.execute(SQL("CREATE INDEX ON %(t)s (old_id, n); ANALYZE %(t)s", t=SQL.identifier(name)))
+
+
+def _series(env, count, partner_ids, history=False):
+    """A temporary table ``gen_series`` of the copies: number n, its customer, amount factor
+    (0.2 to 5) and day offset: over two years for the paid history (``history``) and for one
+    customer in ten (who therefore has overdue items), within the payment terms for the
+    others. Indexed on n: every copied table joins it."""
+    env.cr.execute(
+        SQL(
+            """
+            DROP TABLE IF EXISTS gen_series;
+            CREATE TEMP TABLE gen_series AS
+            SELECT n, (%(partners)s::int[])[1 + k] AS partner,
                    (1 + mod(n * 31, 25)) / 5.0 AS f,
                    CASE WHEN %(history)s OR mod(k, 10) = 0 THEN mod(n * 13, 730)
                         ELSE mod(n * 13, 25) END AS d
               FROM (SELECT n, mod(n * 7919, %(count)s) AS k
-                      FROM generate_series(1, %(copies)s) n) x)""",
-        partners=partner_ids,
-        count=len(partner_ids),
-        copies=count,
-        history=history,
+                      FROM generate_series(1, %(copies)s) n) x;
+            CREATE UNIQUE INDEX ON gen_series (n);
+            ANALYZE gen_series
+            """,
+            partners=partner_ids,
+            count=len(partner_ids),
+            copies=count,
+            history=history,
+        )
     )
+    return SQL("gen_series")
 
 
 def _copy_moves(env, seeds, count, partner_ids, tag, history=False):
     """Copy the moves ``seeds`` (an invoice and the payments reconciled with it) ``count``
     times, with their lines and partial reconciliations. Returns the number of moves."""
-    series = _series(count, partner_ids, history)
+    series = _series(env, count, partner_ids, history)
     moves = 0
+    _mapping(env, "gen_moves")
     for seed in seeds:
-        moves += _insert(
+        moves += _insert_mapped(
             env,
             "account_move",
             SQL("account_move t, %s s WHERE t.id = %s", series, seed.id),
             {
-                "name": SQL("t.name || '/' || %s || n", tag),
+                "name": SQL("t.name || '/' || %s || '#' || n", tag),
                 "partner_id": SQL("s.partner"),
                 "commercial_partner_id": SQL("s.partner"),
-                "access_token": SQL("%s || ':' || t.id || ':' || n", tag),
+                "access_token": SQL("NULL"),  # a copy gets its own portal token when shared
             },
+            seed.id,
+            "gen_moves",
         )
+    _index_mapping(env, "gen_moves")
     # lines follow their move: partner, amounts and dates of the copy
-    env.cr.execute(
-        SQL(
-            """
-            CREATE TEMP TABLE gen_moves ON COMMIT DROP AS
-            SELECT m.id AS new_id, split_part(m.access_token, ':', 2)::int AS old_id,
-                   split_part(m.access_token, ':', 3)::int AS n
-              FROM account_move m WHERE m.access_token LIKE %s;
-            CREATE INDEX ON gen_moves (old_id, n); ANALYZE gen_moves
-            """,
-            f"{tag}:%",
-        )
-    )
     _insert(
         env,
         "account_move_line",
@@ -156,11 +190,13 @@ def _copy_moves(env, seeds, count, partner_ids, tag, history=False):
         {
             "move_id": SQL("g.new_id"),
             "partner_id": SQL("CASE WHEN t.partner_id IS NULL THEN NULL ELSE s.partner END"),
-            "move_name": SQL("t.move_name || '/' || %s || g.n", tag),
+            "move_name": SQL("t.move_name || '/' || %s || '#' || g.n", tag),
             "full_reconcile_id": SQL("NULL"),
             "matching_number": SQL("NULL"),
         },
     )
+    # the planner must know the lines just copied (else it loops over them)
+    env.cr.execute("ANALYZE account_move_line")
     # partial reconciliations between the copies of the same number
     _insert(
         env,
@@ -185,53 +221,36 @@ def _copy_moves(env, seeds, count, partner_ids, tag, history=False):
             "exchange_move_id": SQL("NULL"),
         },
     )
-    env.cr.execute(
-        SQL(
-            "UPDATE account_move SET access_token = NULL"
-            " WHERE id IN (SELECT new_id FROM gen_moves); DROP TABLE gen_moves"
-        )
-    )
     return moves
 
 
 def _copy_orders(env, seed, count, partner_ids, tag):
-    series = _series(count, partner_ids)
-    _insert(
+    series = _series(env, count, partner_ids)
+    _mapping(env, "gen_orders")
+    _insert_mapped(
         env,
         "sale_order",
         SQL("sale_order t, %s s WHERE t.id = %s", series, seed.id),
         {
-            "name": SQL("t.name || '/' || %s || n", tag),
+            "name": SQL("t.name || '/' || %s || '#' || n", tag),
             "partner_id": SQL("s.partner"),
             "partner_invoice_id": SQL("s.partner"),
             "partner_shipping_id": SQL("s.partner"),
-            "access_token": SQL("%s || ':' || n", tag),
+            "access_token": SQL("NULL"),
             "date_order": SQL("t.date_order - d * INTERVAL '1 day'"),
         },
+        seed.id,
+        "gen_orders",
     )
-    env.cr.execute(
-        SQL(
-            """
-            CREATE TEMP TABLE gen_orders ON COMMIT DROP AS
-            SELECT id AS new_id, split_part(access_token, ':', 2)::int AS n
-              FROM sale_order WHERE access_token LIKE %s
-            """,
-            f"{tag}:%",
-        )
-    )
+    _index_mapping(env, "gen_orders")
     _insert(
         env,
         "sale_order_line",
         SQL(
-            "sale_order_line t JOIN gen_orders g ON t.order_id = %s, %s s WHERE s.n = g.n",
-            seed.id,
+            "sale_order_line t JOIN gen_orders g ON t.order_id = g.old_id, %s s WHERE s.n = g.n",
             series,
         ),
         {"order_id": SQL("g.new_id"), "order_partner_id": SQL("s.partner")},
-    )
-    env.cr.execute(
-        "UPDATE sale_order SET access_token = NULL WHERE id IN (SELECT new_id FROM gen_orders);"
-        " DROP TABLE gen_orders"
     )
 
 
