@@ -168,19 +168,19 @@ class CreditExposure(models.AbstractModel):
         date = date or fields.Date.context_today(self)
         company = company.sudo()
         company_ids = company._credit_scope_ids()
-        partner_filter = SQL("TRUE")
-        if partner_ids is not None:
-            partner_filter = SQL("cp.commercial_partner_id = ANY(%s)", list(partner_ids))
-
-        buckets = [self._receivable_bucket(company_ids, partner_filter, date)]
+        partner_ids = None if partner_ids is None else list(partner_ids)
+        # a few customers: their documents through the partner indexes; many: one pass over
+        # every document costs less than looking each customer up (the base keeps the rows)
+        bucket_ids = partner_ids if partner_ids is None or len(partner_ids) <= 500 else None
+        buckets = [self._receivable_bucket(company_ids, bucket_ids, date)]
         if company.credit_include_draft_invoices:
-            buckets.append(self._draft_invoice_bucket(company_ids, partner_filter))
+            buckets.append(self._draft_invoice_bucket(company_ids, bucket_ids))
         if company.credit_include_uninvoiced_orders:
             buckets.append(
                 self._uninvoiced_order_bucket(
                     company,
                     company_ids,
-                    partner_filter,
+                    bucket_ids,
                     date,
                     company.credit_include_draft_invoices,
                 )
@@ -188,12 +188,14 @@ class CreditExposure(models.AbstractModel):
 
         Partner = self.env["res.partner"].sudo().with_company(company)
         limit_sql = Partner._field_to_sql("p", "credit_limit")
-        if all_partners and partner_ids is not None:
-            base = SQL(
-                "SELECT id AS partner_id FROM res_partner WHERE id = ANY(%s)", list(partner_ids)
-            )
-        else:
+        if partner_ids is None:
             base = SQL("SELECT DISTINCT partner_id FROM buckets")
+        elif all_partners:
+            base = SQL("SELECT id AS partner_id FROM res_partner WHERE id = ANY(%s)", partner_ids)
+        else:
+            base = SQL(
+                "SELECT DISTINCT partner_id FROM buckets WHERE partner_id = ANY(%s)", partner_ids
+            )
         return SQL(
             """
             WITH buckets AS (%(buckets)s),
@@ -239,12 +241,27 @@ class CreditExposure(models.AbstractModel):
             ),
         )
 
+    @api.model
+    def _partners_of(self, column, partner_ids):
+        """SQL: ``column`` (a partner id) belongs to one of the commercial partners
+        ``partner_ids`` (None: any). An IN over the partner ids, so that the documents are
+        found through their own partner index."""
+        if partner_ids is None:
+            return SQL("TRUE")
+        return SQL(
+            "%s IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
+            column,
+            partner_ids,
+        )
+
     # ------------------------------------------------------------------------------------------
     # Buckets: each returns the columns
     #   partner_id, not_due, overdue, credits, overdue_days, draft_invoices, uninvoiced_orders
     # ------------------------------------------------------------------------------------------
     @api.model
-    def _receivable_bucket(self, company_ids, partner_filter, date):
+    def _receivable_bucket(self, company_ids, partner_ids, date):
+        """Open receivable lines, summed per partner first (one pass over the lines, as a
+        plain GROUP BY does), then per commercial partner (a pass over the partners)."""
         for model, fnames in (
             (
                 "account.move.line",
@@ -265,58 +282,67 @@ class CreditExposure(models.AbstractModel):
         return SQL(
             """
             SELECT cp.commercial_partner_id AS partner_id,
-                   SUM(aml.amount_residual) FILTER (
-                       WHERE aml.amount_residual > 0
-                         AND (aml.date_maturity >= %(date)s OR aml.date_maturity IS NULL))
-                       AS not_due,
-                   SUM(aml.amount_residual) FILTER (
-                       WHERE aml.date_maturity < %(date)s AND aml.amount_residual > 0) AS overdue,
-                   SUM(aml.amount_residual) FILTER (WHERE aml.amount_residual < 0) AS credits,
-                   MAX(%(date)s::date - aml.date_maturity) FILTER (
-                       WHERE aml.date_maturity < %(date)s AND aml.amount_residual > 0)
-                       AS overdue_days,
-                   0 AS draft_invoices,
-                   0 AS uninvoiced_orders
-              FROM account_move_line aml
-              JOIN account_account acc ON acc.id = aml.account_id
-              JOIN res_partner cp ON cp.id = aml.partner_id
-             WHERE acc.account_type = 'asset_receivable'
-               AND aml.parent_state = 'posted'
-               AND aml.reconciled IS NOT TRUE
-               AND aml.company_id = ANY(%(company_ids)s)
-               AND %(partner_filter)s
+                   SUM(x.not_due) AS not_due, SUM(x.overdue) AS overdue,
+                   SUM(x.credits) AS credits, MAX(x.overdue_days) AS overdue_days,
+                   0 AS draft_invoices, 0 AS uninvoiced_orders
+              FROM (
+                    SELECT aml.partner_id,
+                           SUM(aml.amount_residual) FILTER (
+                               WHERE aml.amount_residual > 0
+                                 AND (aml.date_maturity >= %(date)s OR aml.date_maturity IS NULL))
+                               AS not_due,
+                           SUM(aml.amount_residual) FILTER (
+                               WHERE aml.date_maturity < %(date)s AND aml.amount_residual > 0)
+                               AS overdue,
+                           SUM(aml.amount_residual) FILTER (WHERE aml.amount_residual < 0)
+                               AS credits,
+                           MAX(%(date)s::date - aml.date_maturity) FILTER (
+                               WHERE aml.date_maturity < %(date)s AND aml.amount_residual > 0)
+                               AS overdue_days
+                      FROM account_move_line aml
+                      JOIN account_account acc ON acc.id = aml.account_id
+                     WHERE acc.account_type = 'asset_receivable'
+                       AND aml.parent_state = 'posted'
+                       AND aml.reconciled IS NOT TRUE
+                       AND aml.company_id = ANY(%(company_ids)s)
+                       AND %(partner_filter)s
+                  GROUP BY aml.partner_id
+                   ) x
+              JOIN res_partner cp ON cp.id = x.partner_id
           GROUP BY cp.commercial_partner_id
             """,
             date=date,
             company_ids=company_ids,
-            partner_filter=partner_filter,
+            partner_filter=self._partners_of(SQL("aml.partner_id"), partner_ids),
         )
 
     @api.model
-    def _draft_invoice_bucket(self, company_ids, partner_filter):
+    def _draft_invoice_bucket(self, company_ids, partner_ids):
         self.env["account.move"].flush_model(
             ["amount_total_signed", "commercial_partner_id", "company_id", "move_type", "state"]
         )
+        partner_filter = SQL("TRUE")
+        if partner_ids is not None:
+            partner_filter = SQL("am.commercial_partner_id = ANY(%s)", partner_ids)
         return SQL(
             """
-            SELECT cp.commercial_partner_id AS partner_id,
+            SELECT am.commercial_partner_id AS partner_id,
                    0, 0, 0, NULL::integer,
                    SUM(am.amount_total_signed) AS draft_invoices,
                    0
               FROM account_move am
-              JOIN res_partner cp ON cp.id = am.commercial_partner_id
              WHERE am.state = 'draft'
                AND am.move_type IN ('out_invoice', 'out_refund')
                AND am.company_id = ANY(%(company_ids)s)
                AND %(partner_filter)s
-          GROUP BY cp.commercial_partner_id
+          GROUP BY am.commercial_partner_id
             """,
             company_ids=company_ids,
             partner_filter=partner_filter,
         )
 
     @api.model
-    def _uninvoiced_order_bucket(self, company, company_ids, partner_filter, date, drafts_counted):
+    def _uninvoiced_order_bucket(self, company, company_ids, partner_ids, date, drafts_counted):
         self.env["sale.order"].flush_model(["company_id", "partner_invoice_id", "state"])
         self.env["sale.order.line"].flush_model(
             [
@@ -354,7 +380,7 @@ class CreditExposure(models.AbstractModel):
             qty_invoiced=qty_invoiced,
             rates=self._currency_factors(company, date),
             company_ids=company_ids,
-            partner_filter=partner_filter,
+            partner_filter=self._partners_of(SQL("so.partner_invoice_id"), partner_ids),
         )
 
     @api.model

@@ -172,26 +172,30 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_credit_exposure(self):
-        """Every figure of credit.exposure for these partners and for every other partner of
-        the prefetch set still missing them: a list or an export of 20,000 customers costs
-        one exposure query, not one per batch of 1,000 records. The values go to the cache a
-        field at a time (contacts show their commercial partner's figures)."""
+        """Every figure of credit.exposure for these partners, written to the cache a field
+        at a time (contacts show their commercial partner's figures)."""
         Exposure = self.env["credit.exposure"]
-        figures = [
-            (self._fields[figure.partner_field], figure.key)
-            for figure in EXPOSURE_FIGURES
-            if figure.partner_field
-        ]
-        partners = self
-        if all(self._ids):
-            partners = self | self[:1]._in_cache_without(figures[0][0], limit=None)
-        real = partners.filtered("id")
+        real = self.filtered("id")
         commercial = Exposure._commercial_map(real)
         exposures = Exposure._get_exposure(real, self.env.company)
         empty = Exposure._empty_exposure()
-        rows = [exposures.get(commercial.get(pid), empty) for pid in partners._ids]
-        for field, key in figures:
-            self.env.cache.update(partners, field, [row[key] for row in rows])
+        rows = [exposures.get(commercial.get(pid), empty) for pid in self._ids]
+        for figure in EXPOSURE_FIGURES:
+            if figure.partner_field:
+                self.env.cache.update(
+                    self, self._fields[figure.partner_field], [row[figure.key] for row in rows]
+                )
+
+    def _read_format(self, fnames, load="_classic_read"):
+        """Reading exposure figures of many partners (a list, an export, an RPC read) computes
+        them for all of them at once: one exposure query, not one per batch of 1,000."""
+        exposure_fields = {f.partner_field for f in EXPOSURE_FIGURES if f.partner_field}
+        if len(self) > 1 and exposure_fields & set(fnames):
+            field = self._fields["credit_exposure"]
+            missing = self.browse(self.env.cache.get_missing_ids(self, field)).filtered("id")
+            if missing:
+                missing._compute_credit_exposure()
+        return super()._read_format(fnames, load=load)
 
     @api.depends("credit_status")
     @api.depends_context("company")

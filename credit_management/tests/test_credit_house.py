@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import tagged
@@ -158,3 +160,24 @@ class TestCreditHouse(CreditCommon):
             self.env[model].with_user(self.manager).check_access("write")
             with self.assertRaises(AccessError):
                 self.env[model].with_user(self.salesperson).check_access("write")
+
+    def test_reading_the_figures_of_many_customers_is_one_computation(self):
+        """A list, an export or an RPC read of more customers than a prefetch batch (1,000)
+        computes their exposure once: the number of queries does not depend on their count."""
+        many = self.env["res.partner"].create(
+            [{"name": f"Reader {i}", "is_company": True} for i in range(1200)]
+        )
+        self._invoice(many[0], 100.0)
+        fnames = ["credit_exposure", "credit_over_limit", "credit_available"]
+        self.count_queries(lambda: many[:10].read(fnames))  # warm the caches any call fills
+        few_rows, few = self.count_queries(lambda: many[:10].read(fnames))
+        exposure_class = type(self.env["credit.exposure"])
+        with patch.object(
+            exposure_class, "_get_exposure", autospec=True, side_effect=exposure_class._get_exposure
+        ) as computed:
+            rows, queries = self.count_queries(lambda: many.read(fnames))
+        self.assertEqual(computed.call_count, 1)
+        # Odoo's own read fetches ids by thousands: one query more, whatever the exposure
+        self.assertLessEqual(queries, few + 1)
+        self.assertEqual(rows[0]["credit_exposure"], 100.0)
+        self.assertEqual(few_rows[0]["credit_exposure"], 100.0)
