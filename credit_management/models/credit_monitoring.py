@@ -1,4 +1,7 @@
+import zlib
+
 from odoo import api, models
+from odoo.tools import SQL
 
 from .credit_guarded import credit_workflow
 
@@ -40,6 +43,9 @@ class CreditMonitoring(models.AbstractModel):
                 if done >= batch_size:
                     remaining += 1  # at least: the companies after this one, not looked at
                     break
+                if not self._lock_company(company):
+                    remaining += 1  # another run is on it: its turn comes in the next call
+                    continue
                 items = work(company)
                 batch = items[: batch_size - done]
                 if batch:
@@ -48,6 +54,17 @@ class CreditMonitoring(models.AbstractModel):
                 remaining += len(items) - len(batch)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
+
+    @api.model
+    def _lock_company(self, company):
+        """Take this cron's lock on ``company`` for the transaction, or return False when
+        another run holds it (the scheduler and a Run Now button, two cron threads): two runs
+        would each see the work the other has not committed yet and do it twice."""
+        key = zlib.crc32(self._name.encode()) & 0x7FFFFFFF
+        [(locked,)] = self.env.execute_query(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", key, company.id)
+        )
+        return locked
 
     @api.model
     def _run_until_done(self, cron_method):

@@ -1,5 +1,6 @@
 from unittest.mock import patch
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import tagged
@@ -181,3 +182,30 @@ class TestCreditHouse(CreditCommon):
         self.assertLessEqual(queries, few + 1)
         self.assertEqual(rows[0]["credit_exposure"], 100.0)
         self.assertEqual(few_rows[0]["credit_exposure"], 100.0)
+
+    def test_two_runs_of_a_cron_never_work_on_the_same_company(self):
+        """The scheduler and a Run Now button (or two cron threads) at the same moment: the
+        second run leaves a company alone while the first holds it, and says work remains."""
+        monitoring = self.env["credit.monitoring.overdue"]
+        asked = []
+
+        def work(company):
+            asked.append(company)
+            return []
+
+        with self.registry.cursor() as other_cr:
+            other = api.Environment(other_cr, SUPERUSER_ID, {})["credit.monitoring.overdue"]
+            self.assertTrue(other._lock_company(self.company))  # the other run is on it
+            cron, progress = self.env.ref(
+                "credit_management.ir_cron_credit_overdue_check"
+            )._add_progress()
+            monitoring.with_context(**cron.env.context)._run_in_batches(
+                work, lambda company, items: None, 10
+            )
+            self.assertNotIn(self.company, asked)
+            self.assertGreater(progress.remaining, 0)
+            other_cr.rollback()  # the other run ends
+        monitoring._run_in_batches(work, lambda company, items: None, 10)
+        self.assertIn(self.company, asked)
+        # another cron is another lock
+        self.assertTrue(self.env["credit.monitoring.review"]._lock_company(self.company))
