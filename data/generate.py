@@ -132,18 +132,18 @@ def _index_mapping(env, name):
 
 def _series(env, count, partner_ids, history=False):
     """A temporary table ``gen_series`` of the copies: number n, its customer, amount factor
-    (0.2 to 5) and day offset: over two years for the paid history (``history``) and for one
-    customer in ten (who therefore has overdue items), within the payment terms for the
-    others. Indexed on n: every copied table joins it."""
+    (0.2 to 5, spread by a hash) and day offset: over two years for the paid history
+    (``history``) and for one customer in ten (who therefore has overdue items), within the
+    payment terms for the others. Indexed on n: every copied table joins it."""
     env.cr.execute(
         SQL(
             """
             DROP TABLE IF EXISTS gen_series;
             CREATE TEMP TABLE gen_series AS
             SELECT n, (%(partners)s::int[])[1 + k] AS partner,
-                   (1 + mod(n * 31, 25)) / 5.0 AS f,
-                   CASE WHEN %(history)s OR mod(k, 10) = 0 THEN mod(n * 13, 730)
-                        ELSE mod(n * 13, 25) END AS d
+                   (1 + mod(abs(hashint4(n)), 25)) / 5.0 AS f,
+                   CASE WHEN %(history)s OR mod(k, 10) = 0 THEN mod(abs(hashint4(n + 1)), 730)
+                        ELSE mod(abs(hashint4(n + 1)), 25) END AS d
               FROM (SELECT n, mod(n * 7919, %(count)s) AS k
                       FROM generate_series(1, %(copies)s) n) x;
             CREATE UNIQUE INDEX ON gen_series (n);
@@ -376,7 +376,9 @@ def _customers(env, count, companies):
                         "name": SQL("'Customer ' || lpad(n::text, 6, '0')"),
                         "complete_name": SQL("'Customer ' || lpad(n::text, 6, '0')"),
                         "ref": SQL("'C' || lpad(n::text, 6, '0')"),
-                        "credit_limit": per_company(lambda c: SQL("(1 + mod(n, 40)) * 1000")),
+                        # limits of 10,000 to 49,000 against about 20,000 of exposure: some
+                        # customers are over their limit, most are not
+                        "credit_limit": per_company(lambda c: SQL("(10 + mod(n, 40)) * 1000")),
                         "credit_rating_id": per_company(
                             lambda c: SQL(
                                 "(%s::int[])[1 + mod(n, %s)]", ratings[c.id], len(ratings[c.id])
