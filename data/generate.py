@@ -406,7 +406,8 @@ def _customers(env, count, companies):
     return ids
 
 
-def generate(env, size):
+def generate(env, size, verbose=True):
+    say = print if verbose else (lambda *_args: None)
     count = SIZES[size]
     start = time.perf_counter()
     companies = _companies(env)
@@ -414,7 +415,7 @@ def generate(env, size):
         {"name": "Generated goods", "type": "consu", "invoice_policy": "order", "list_price": 250}
     )
     customers = _customers(env, count, companies)
-    print(f"{count} customers in {time.perf_counter() - start:.1f} s")
+    say(f"{count} customers in {time.perf_counter() - start:.1f} s")
     for index, company in enumerate(companies):
         seeds = _seeds(env, company, product)
         env.flush_all()
@@ -427,14 +428,14 @@ def generate(env, size):
                 _copy_orders(env, seeds[kind], number, customers, tag)
             else:
                 _copy_moves(env, seeds[kind], number, customers, tag, history=kind == "paid")
-            print(
+            say(
                 f"  {company.name}: {number} copies of {kind} ({time.perf_counter() - start:.1f} s)"
             )
         company.credit_control_enabled = True
     env.invalidate_all()
     _assessments_and_events(env, customers[: max(count // 100, 5)], companies[0])
     env.cr.execute("ANALYZE")
-    print(f"generated in {time.perf_counter() - start:.1f} s")
+    say(f"generated in {time.perf_counter() - start:.1f} s")
 
 
 def _assessments_and_events(env, partner_ids, company):

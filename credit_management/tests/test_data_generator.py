@@ -17,7 +17,7 @@ class TestDataGenerator(CreditCommon):
         spec = importlib.util.spec_from_file_location("credit_data_generate", GENERATOR)
         generate = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(generate)
-        generate.generate(self.env, "test")
+        generate.generate(self.env, "test", verbose=False)
         customers = self.env["res.partner"].search([("name", "=like", "Customer 0%")])
         self.assertEqual(len(customers), generate.SIZES["test"])
         companies = self.env["res.company"].search([("name", "=", "Credit Data EU")])
