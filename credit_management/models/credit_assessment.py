@@ -233,7 +233,7 @@ class CreditAssessment(models.Model):
                 raise UserError(
                     self.env._("An approved credit assessment is kept as it was approved.")
                 )
-            self._credit_check_guarded(vals)
+            # guarded fields are checked by credit.guarded in super().write()
             if (
                 not set(vals) & set(self._credit_guarded_fields)
                 and not self.env.user.has_group(ANALYST)

@@ -36,6 +36,14 @@ EXPOSURE_FIGURES = (
     Figure("is_over_limit", "flag", False, "credit_over_limit"),
 )
 EXPOSURE_KEYS = tuple(figure.key for figure in EXPOSURE_FIGURES)
+# Python value of a figure read from SQL, by kind (amounts and percents: a float, 0 for NULL)
+CONVERT = {"flag": bool, "days": lambda value: int(value or 0)}
+
+
+def _amount(value):
+    return value or 0.0
+
+
 SNAPSHOT_FIGURES = tuple(figure.key for figure in EXPOSURE_FIGURES if figure.snapshot)
 
 
@@ -73,28 +81,31 @@ class CreditExposure(models.AbstractModel):
     _description = "Customer Credit Exposure"
 
     @api.model
-    def _get_exposure(self, partners, company=None, date=None):
+    def _get_exposure(self, partners, company=None, date=None, commercial_ids=None):
         """Return ``{commercial_partner_id: {key: value}}`` (keys in ``EXPOSURE_KEYS``) for the
-        commercial partners of ``partners``, in the currency of ``company``.
-        Partners with no exposure at all get zeros."""
+        commercial partners of ``partners`` (or ``commercial_ids`` when the caller already
+        resolved them), in the currency of ``company``. Partners with no exposure at all get
+        zeros."""
         company = company or self.env.company
-        commercial_ids = self._commercial_ids(partners)
-        result = {pid: self._empty_exposure() for pid in commercial_ids}
+        if commercial_ids is None:
+            commercial_ids = self._commercial_ids(partners)
         if not commercial_ids:
-            return result
+            return {}
         rows = self.env.execute_query_dict(
             self._exposure_query(company, partner_ids=commercial_ids, date=date, all_partners=True)
         )
-        for row in rows:
-            result[row["partner_id"]] = self._exposure_values(row)
+        result = {row["partner_id"]: self._exposure_values(row) for row in rows}
+        empty = self._empty_exposure()
+        for pid in commercial_ids:
+            if pid not in result:
+                result[pid] = dict(empty)
         return result
 
     @api.model
     def _exposure_values(self, row):
         """The figures of one row of :meth:`_exposure_query` as Python values."""
-        convert = {"flag": bool, "days": lambda v: int(v or 0)}
         return {
-            figure.key: convert.get(figure.kind, lambda v: v or 0.0)(row[figure.key])
+            figure.key: CONVERT.get(figure.kind, _amount)(row[figure.key])
             for figure in EXPOSURE_FIGURES
         }
 

@@ -177,7 +177,9 @@ class ResPartner(models.Model):
         Exposure = self.env["credit.exposure"]
         real = self.filtered("id")
         commercial = Exposure._commercial_map(real)
-        exposures = Exposure._get_exposure(real, self.env.company)
+        exposures = Exposure._get_exposure(
+            real, self.env.company, commercial_ids=sorted(set(commercial.values()))
+        )
         empty = Exposure._empty_exposure()
         rows = [exposures.get(commercial.get(pid), empty) for pid in self._ids]
         for figure in EXPOSURE_FIGURES:
