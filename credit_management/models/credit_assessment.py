@@ -221,8 +221,23 @@ class CreditAssessment(models.Model):
                         "reviews the assessment."
                     )
                 )
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("credit.assessment") or "/"
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        if unnamed:
+            # the sequence looked up once (as next_by_code does), then one number each
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .search(
+                    [
+                        ("code", "=", "credit.assessment"),
+                        ("company_id", "in", [self.env.company.id, False]),
+                    ],
+                    order="company_id",
+                    limit=1,
+                )
+            )
+            for vals in unnamed:
+                vals["name"] = sequence._next() if sequence else "/"
         assessments = super().create(vals_list)
         assessments._sync_lines()
         return assessments
@@ -260,20 +275,23 @@ class CreditAssessment(models.Model):
             raise UserError(self.env._("An approved credit assessment is kept as it was approved."))
 
     def _sync_lines(self):
-        """One line per criterion of the scorecard (written by the workflow)."""
-        Line = self.env["credit.assessment.line"]
+        """One line per criterion of the scorecard (written by the workflow): the stale lines
+        of every assessment removed and the missing ones created in one go."""
+        stale = self.env["credit.assessment.line"]
+        missing = []
+        for assessment in self:
+            criteria = assessment.scorecard_id.criterion_ids
+            stale |= assessment.line_ids.filtered(
+                lambda line, c=criteria: line.criterion_id not in c
+            )
+            missing += [
+                {"assessment_id": assessment.id, "criterion_id": criterion.id}
+                for criterion in criteria - assessment.line_ids.criterion_id
+            ]
         with credit_workflow(self.env):
-            for assessment in self:
-                criteria = assessment.scorecard_id.criterion_ids
-                stale = assessment.line_ids.filtered_domain(
-                    [("criterion_id", "not in", criteria.ids)]
-                )
-                stale.sudo().unlink()
-                missing = criteria - assessment.line_ids.criterion_id
-                if missing:
-                    Line.sudo().create(
-                        [{"assessment_id": assessment.id, "criterion_id": c.id} for c in missing]
-                    )
+            stale.sudo().unlink()
+            if missing:
+                self.env["credit.assessment.line"].sudo().create(missing)
 
     # ------------------------------------------------------------------------------------------
     # Computes

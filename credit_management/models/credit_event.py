@@ -114,8 +114,11 @@ class CreditEvent(models.Model):
                 vals["partner_id"] = partner.commercial_partner_id.id
                 vals.setdefault("user_id", partner.commercial_partner_id.user_id.id)
         events = super().create(vals_list)
+        for company in events.company_id:
+            self.env["credit.file"]._for_partners(
+                events.filtered(lambda e, c=company: e.company_id == c).partner_id, company
+            )
         for event in events:
-            self.env["credit.file"]._for_partner(event.partner_id, event.company_id)
             if event.origin != "reported":
                 continue  # the crons schedule their own, per escalation level
             event.sudo().activity_schedule(
@@ -208,14 +211,33 @@ class CreditEvent(models.Model):
             {"partner_id": partner.id, "company_id": company.id, "event_type": event_type} | vals
         )
 
-    def _ask_sales_and_finance(self, summary, note):
-        """An activity for the customer's salesperson and one for the credit controller."""
-        self.ensure_one()
-        finance = self.company_id._credit_controller()
-        for user in (self.user_id | finance).filtered("active"):
-            self.sudo().activity_schedule(
-                "credit_management.mail_activity_type_credit_event",
-                user_id=user.id,
-                summary=summary,
-                note=plaintext2html(note),
-            )
+    def _ask_sales_and_finance(self, summary, notes=None):
+        """An activity for the customer's salesperson and one for the credit controller, on
+        each event: all created at once. ``notes``: ``{event id: text}`` (default: the event's
+        name). The crons create them by the hundred: the assignees find them in their
+        activities, without one e-mail each."""
+        activity_type = self.env.ref("credit_management.mail_activity_type_credit_event")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        deadline = activity_type._get_date_deadline()
+        controllers = {company: company._credit_controller() for company in self.company_id}
+        vals_list = []
+        for event in self:
+            note = plaintext2html((notes or {}).get(event.id) or event.name)
+            for user in (event.user_id | controllers[event.company_id]).filtered("active"):
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": event.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user.id,
+                        "summary": summary,
+                        "note": note,
+                        "date_deadline": deadline,
+                    }
+                )
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )

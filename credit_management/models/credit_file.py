@@ -76,7 +76,8 @@ class CreditFile(models.Model):
         }
         missing = [pid for pid in commercial.ids if pid not in files]
         if missing:
-            created = File.create(
+            # made when first needed, by whatever needed it: no "created" note on each
+            created = File.with_context(mail_create_nolog=True).create(
                 [{"partner_id": pid, "company_id": company.id} for pid in missing]
             )
             files.update({file.partner_id.id: file for file in created})

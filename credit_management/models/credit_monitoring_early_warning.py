@@ -30,15 +30,10 @@ class CreditMonitoringEarlyWarning(models.AbstractModel):
         ]
 
     @api.model
-    def _cron_early_warning(self, batch_size=100):
+    def _cron_early_warning(self, batch_size=2000):
         """Weekly cron: a customer whose open early-warning event already lists the same
-        signals is not work."""
-
-        def process(company, items):
-            for partner_id, lines in items:
-                self._early_warning_raise(company, partner_id, lines)
-
-        return self._run_in_batches(self._early_warning_work, process, batch_size)
+        signals is not work. Each batch is written set-based (:meth:`_early_warning_raise`)."""
+        return self._run_in_batches(self._early_warning_work, self._early_warning_raise, batch_size)
 
     @api.model
     def _early_warning_signals(self, company):
@@ -84,35 +79,57 @@ class CreditMonitoringEarlyWarning(models.AbstractModel):
         ]
 
     @api.model
-    def _early_warning_raise(self, company, partner_id, lines):
-        Event = self.env["credit.event"]
-        partner = self.env["res.partner"].browse(partner_id).with_company(company).sudo()
-        description = "\n".join(lines)
-        event = Event._open_cron_events(company, "early_warning", partner.ids)[:1]
-        summary = self.env._(
-            "Early warning: %(partner)s shows %(n)s risk signals",
-            partner=partner.display_name,
-            n=len(lines),
+    def _early_warning_raise(self, company, items):
+        """Raise or update the early-warning events of ``items`` (``[(partner_id, lines)]``):
+        the missing events created at once with their activities, the others rewritten
+        (tracked: a new list of signals is worth a chatter line), and the customers put on the
+        watch list together."""
+        Event = self.env["credit.event"].sudo()
+        partners = (
+            self.env["res.partner"]
+            .browse([partner_id for partner_id, _lines in items])
+            .with_company(company)
+            .sudo()
         )
-        if event:
-            event._credit_workflow_write({"name": summary, "description": description})
-        else:
-            event = Event._open_monitoring_event(
-                company,
-                partner,
-                "early_warning",
-                {
-                    "name": summary,
-                    "origin": "early_warning",
-                    "severity": "high" if len(lines) > company.credit_warning_signals else "medium",
-                    "description": description,
-                },
-            )
-            event._ask_sales_and_finance(
-                self.env._("Early warning: agree a response strategy"), description
-            )
-        partner._credit_set_status("watch", summary, only_from=("not_assessed", "approved"))
-        return event
+        open_events = {
+            event.partner_id.id: event
+            for event in Event._open_cron_events(company, "early_warning", partners.ids)
+        }
+        new_vals = []
+        for partner, (_partner_id, lines) in zip(partners, items, strict=True):
+            vals = {
+                "name": self.env._(
+                    "Early warning: %(partner)s shows %(n)s risk signals",
+                    partner=partner.display_name,
+                    n=len(lines),
+                ),
+                "description": "\n".join(lines),
+            }
+            if partner.id in open_events:
+                open_events[partner.id]._credit_workflow_write(vals)
+            else:
+                severity = "high" if len(lines) > company.credit_warning_signals else "medium"
+                new_vals.append(
+                    vals
+                    | {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "event_type": "early_warning",
+                        "origin": "early_warning",
+                        "severity": severity,
+                    }
+                )
+        created = Event.with_context(mail_create_nolog=True)._credit_workflow_create(new_vals)
+        created._ask_sales_and_finance(
+            self.env._("Early warning: agree a response strategy"),
+            {event.id: event.description for event in created},
+        )
+        partners._credit_set_status(
+            "watch",
+            self.env._("Early warning: risk signals (see the customer's early-warning event)"),
+            only_from=("not_assessed", "approved"),
+        )
+        return created
 
     # ------------------------------------------------------------------------------------------
     # Indicators: each returns [(partner_id, explanation)] for every customer of the company

@@ -17,25 +17,29 @@ class CreditMonitoringOverdue(models.AbstractModel):
     _description = "Credit Monitoring: Overdue Check"
 
     @api.model
-    def _cron_overdue_check(self, batch_size=200):
-        """Daily cron: a customer whose event is up to date is not work any more."""
+    def _cron_overdue_check(self, batch_size=2000):
+        """Daily cron: a customer whose event is up to date is not work any more. Each batch
+        is written set-based (:meth:`_overdue_update`, :meth:`_overdue_close`): the cost of a
+        batch is a fixed number of statements, not work per customer."""
 
         def work(company):
             to_update, to_close, by_partner = self._overdue_work(company)
             return (
-                [("update", row, by_partner.get(row["partner_id"])) for row in to_update]
-                + [("close", event, None) for event in to_close]
-                + [("deadline", event, level) for event, level in self._deadline_work(company)]
+                [("update", (row, by_partner.get(row["partner_id"]))) for row in to_update]
+                + [("close", event) for event in to_close]
+                + [("deadline", item) for item in self._deadline_work(company)]
             )
 
         def process(company, items):
-            for kind, item, extra in items:
-                if kind == "update":
-                    self._overdue_update(company, item, extra)
-                elif kind == "close":
-                    self._overdue_close(item)
-                else:
-                    self._deadline_escalate(item, extra)
+            by_kind = {"update": [], "close": [], "deadline": []}
+            for kind, item in items:
+                by_kind[kind].append(item)
+            if by_kind["update"]:
+                self._overdue_update(company, by_kind["update"])
+            if by_kind["close"]:
+                self._overdue_close(self.env["credit.event"].union(*by_kind["close"]))
+            for event, level in by_kind["deadline"]:
+                self._deadline_escalate(event, level)
 
         return self._run_in_batches(work, process, batch_size)
 
@@ -70,77 +74,144 @@ class CreditMonitoringOverdue(models.AbstractModel):
         return to_update, to_close, by_partner
 
     @api.model
-    def _overdue_update(self, company, row, event):
-        partner = self.env["res.partner"].browse(row["partner_id"]).with_company(company).sudo()
-        days, amount = row["overdue_days"], row["overdue"]
-        level = self._overdue_level(company, days)
-        summary = self.env._(
-            "%(partner)s: %(amount)s overdue, the oldest for %(days)s days",
-            partner=partner.display_name,
-            amount=self.env["credit.decision"]._money(amount, company),
-            days=days,
+    def _overdue_update(self, company, updates):
+        """Bring the overdue events of a batch of customers up to date: ``updates`` is a list
+        of ``(row, event)``, ``row`` a line of :meth:`_overdue_work` and ``event`` the
+        customer's open event (None: none yet).
+
+        The events missing are created in one go, the day's figures of the others written
+        in one statement (they change every day: no chatter line for them), the escalations
+        written per level (tracked: the chatter shows them), the activities of the new levels
+        created at once, and the customers reaching the company's hold level put on hold
+        together, per level."""
+        Event = self.env["credit.event"].sudo()
+        partners = (
+            self.env["res.partner"]
+            .browse([row["partner_id"] for row, _event in updates])
+            .with_company(company)
+            .sudo()
         )
-        if not event:
-            event = self.env["credit.event"]._open_monitoring_event(
-                company,
-                partner,
-                "overdue",
-                {
-                    "name": summary,
-                    "origin": "overdue_check",
-                    "amount": amount,
-                    "overdue_days": days,
-                    "escalation_level": 0,
-                },
-            )
-        previous = event.escalation_level
-        event._credit_workflow_write(
-            {
-                "name": summary,
-                "amount": amount,
-                "overdue_days": days,
+        money = self.env["credit.decision"]._money
+        values = {}
+        for partner, (row, _event) in zip(partners, updates, strict=True):
+            level = self._overdue_level(company, row["overdue_days"])
+            values[partner.id] = {
+                "name": self.env._(
+                    "%(partner)s: %(amount)s overdue, the oldest for %(days)s days",
+                    partner=partner.display_name,
+                    amount=money(row["overdue"], company),
+                    days=row["overdue_days"],
+                ),
+                "amount": row["overdue"],
+                "overdue_days": row["overdue_days"],
                 "escalation_level": level,
                 "severity": SEVERITY_RANKS[min(level, 3)],
             }
+        existing = Event.union(*(event for _row, event in updates if event))
+        previous = {event.id: event.escalation_level for event in existing}
+        # no "created" note on each: the event is its own record of what the check found
+        created = Event.with_context(mail_create_nolog=True)._credit_workflow_create(
+            [
+                {
+                    "partner_id": row["partner_id"],
+                    "company_id": company.id,
+                    "event_type": "overdue",
+                    "origin": "overdue_check",
+                }
+                | values[row["partner_id"]]
+                for row, event in updates
+                if not event
+            ]
         )
-        if level > previous:
-            event._ask_sales_and_finance(
-                self.env._("Overdue level %(level)s: agree the response", level=level), event.name
+        if existing:
+            self._overdue_write_figures(existing, values)
+            escalated = existing.filtered(
+                lambda e: values[e.partner_id.id]["escalation_level"] > previous[e.id]
             )
+            for level in sorted({values[e.partner_id.id]["escalation_level"] for e in escalated}):
+                escalated.filtered(
+                    lambda e, lv=level: values[e.partner_id.id]["escalation_level"] == lv
+                )._credit_workflow_write(
+                    {"escalation_level": level, "severity": SEVERITY_RANKS[min(level, 3)]}
+                )
+        else:
+            escalated = Event
+        raised = (created | escalated).filtered("escalation_level")
+        for level in sorted(set(raised.mapped("escalation_level"))):
+            raised.filtered(lambda e, lv=level: e.escalation_level == lv)._ask_sales_and_finance(
+                self.env._("Overdue level %(level)s: agree the response", level=level)
+            )
+        self._overdue_hold(company, created | existing)
+
+    @api.model
+    def _overdue_write_figures(self, events, values):
+        """The day's summary, amount and days overdue of ``events``, in one statement."""
+        events.flush_recordset()
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE credit_event e
+                   SET name = v.name, amount = v.amount, overdue_days = v.days,
+                       write_uid = %(uid)s, write_date = (now() at time zone 'UTC')
+                  FROM (VALUES %(rows)s) AS v(id, name, amount, days)
+                 WHERE e.id = v.id
+                """,
+                uid=self.env.uid,
+                rows=SQL(", ").join(
+                    SQL(
+                        "(%s, %s, %s::numeric, %s)",
+                        event.id,
+                        values[event.partner_id.id]["name"],
+                        values[event.partner_id.id]["amount"],
+                        values[event.partner_id.id]["overdue_days"],
+                    )
+                    for event in events
+                ),
+            )
+        )
+        events.invalidate_recordset(["name", "amount", "overdue_days", "write_uid", "write_date"])
+
+    @api.model
+    def _overdue_hold(self, company, events):
+        """Customers whose event reached the company's hold level go on hold (those on hold,
+        blocked or with no credit already stay as they are): one status change per level."""
         hold_level = company.credit_overdue_hold_level
-        if hold_level and level >= hold_level:
-            held = partner._credit_set_status(
+        if not hold_level:
+            return
+        due = events.filtered(lambda e: not e.auto_hold and e.escalation_level >= hold_level)
+        for level in sorted(set(due.mapped("escalation_level"))):
+            at_level = due.filtered(lambda e, lv=level: e.escalation_level == lv)
+            held = at_level.partner_id.with_company(company)._credit_set_status(
                 "hold",
-                event.name,
+                self.env._("Overdue check: level %(level)s", level=level),
                 hold_reason=self.env._(
-                    "Automatic hold by the overdue check (level %(level)s): %(summary)s",
+                    "Automatic hold by the overdue check (level %(level)s): overdue for "
+                    "%(days)s days or more. See the customer's overdue event.",
                     level=level,
-                    summary=summary,
+                    days=company._credit_overdue_thresholds()[level - 1],
                 ),
                 only_from=OPEN_STATUSES,
             )
-            if held:
-                event._credit_workflow_write({"auto_hold": True})
-                event.sudo().message_post(body=self.env._("Customer placed on hold automatically."))
+            placed = at_level.filtered(lambda e, h=held: e.partner_id in h)
+            if placed:
+                # the customer's chatter and credit history tell the hold; the event says it
+                # placed it (and lifts it once paid)
+                placed._credit_workflow_write({"auto_hold": True})
 
     @api.model
     def _overdue_close(self, events):
-        """The customers of ``events`` have paid: the events are resolved and the holds the
-        check placed itself are lifted."""
-        for event in events.sudo():
-            event._credit_workflow_write(
-                {
-                    "state": "resolved",
-                    "resolution": self.env._(
-                        "Paid: nothing is overdue beyond the grace days any more."
-                    ),
-                }
+        """The customers of ``events`` have paid: the events are resolved, their activities
+        done and the holds the check placed itself lifted, all at once."""
+        events = events.sudo()
+        resolution = self.env._("Paid: nothing is overdue beyond the grace days any more.")
+        events._credit_workflow_write({"state": "resolved", "resolution": resolution})
+        events.activity_ids.action_feedback(feedback=self.env._("Paid"))
+        for company in events.filtered("auto_hold").company_id:
+            events.filtered(
+                lambda e, c=company: e.auto_hold and e.company_id == c
+            ).partner_id.with_company(company)._credit_set_status(
+                "approved", resolution, only_from=["hold"]
             )
-            event.activity_ids.action_feedback(feedback=self.env._("Paid"))
-            if event.auto_hold:
-                event.partner_id.with_company(event.company_id)._credit_set_status(
-                    "approved", event.resolution, only_from=["hold"]
-                )
 
     @api.model
     def _deadline_work(self, company):
@@ -182,5 +253,5 @@ class CreditMonitoringOverdue(models.AbstractModel):
         )
         event._ask_sales_and_finance(
             self.env._("Unanswered credit event, level %(level)s: agree the response", level=level),
-            event.description or event.name,
+            {event.id: event.description or event.name},
         )

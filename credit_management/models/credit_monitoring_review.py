@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import plaintext2html
 
 
 class CreditMonitoringReview(models.AbstractModel):
@@ -13,12 +14,12 @@ class CreditMonitoringReview(models.AbstractModel):
     _description = "Credit Monitoring: Review Scheduler"
 
     @api.model
-    def _cron_review_scheduler(self, batch_size=100):
-        """Daily cron: a customer with an open assessment is not work any more."""
+    def _cron_review_scheduler(self, batch_size=1000):
+        """Daily cron: a customer with an open assessment is not work any more. A batch is
+        one create of its assessments and one of their activities."""
 
         def process(company, partners):
-            for partner in partners:
-                self._schedule_review(partner, company)
+            self._schedule_reviews(partners, company)
 
         return self._run_in_batches(self._reviews_to_schedule, process, batch_size)
 
@@ -51,19 +52,24 @@ class CreditMonitoringReview(models.AbstractModel):
         return due.filtered(lambda p: p.id not in busy)
 
     @api.model
-    def _schedule_review(self, partner, company):
-        partner = partner.with_company(company)
-        last = partner.credit_assessment_id
-        user = partner.user_id or company._credit_controller()
-        assessment = (
-            self.env["credit.assessment"]
-            .with_company(company)
-            ._credit_workflow_create(
+    def _schedule_reviews(self, partners, company):
+        """Periodic assessments of ``partners``, prefilled from their last assessment, each
+        with a to-do for the salesperson (or the credit controller): created at once. The
+        assignees find them in their activities, without one e-mail each."""
+        partners = partners.with_company(company)
+        controller = company._credit_controller()
+        users = {partner.id: partner.user_id or controller for partner in partners}
+        scorecard = self.env["credit.assessment"].with_company(company)._default_scorecard()
+        vals_list = []
+        for partner in partners:
+            last = partner.credit_assessment_id
+            vals_list.append(
                 {
                     "partner_id": partner.id,
                     "company_id": company.id,
                     "type": "periodic",
-                    "user_id": user.id,
+                    "scorecard_id": scorecard.id,
+                    "user_id": users[partner.id].id,
                     "review_due_date": partner.credit_next_review_date,
                     "requested_limit": partner.credit_limit,
                     "requested_payment_term_id": partner.property_payment_term_id.id,
@@ -72,15 +78,39 @@ class CreditMonitoringReview(models.AbstractModel):
                     "employees": last.employees,
                 }
             )
+        # mail's per-record work at creation (followers, assignment e-mail, creation note) is
+        # done below for the whole batch: the to-do subscribes and tells the assignee
+        assessments = (
+            self.env["credit.assessment"]
+            .with_company(company)
+            .with_context(tracking_disable=True)
+            ._credit_workflow_create(vals_list)
         )
-        assessment.activity_schedule(
-            "mail.mail_activity_data_todo",
-            date_deadline=partner.credit_next_review_date,
-            user_id=user.id,
-            summary=self.env._(
-                "Periodic credit review of %(partner)s due on %(date)s",
-                partner=partner.display_name,
-                date=fields.Date.to_string(partner.credit_next_review_date),
-            ),
+        assessments._message_log_batch(
+            bodies=dict.fromkeys(
+                assessments.ids,
+                plaintext2html(self.env._("Periodic review scheduled by the review scheduler.")),
+            )
         )
-        return assessment
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        # nobody to give it to: the to-do goes where Odoo's activity_schedule would put it
+        fallback = todo.default_user_id.id or self.env.uid
+        model_id = self.env["ir.model"]._get_id("credit.assessment")
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": assessment.id,
+                    "activity_type_id": todo.id,
+                    "date_deadline": partner.credit_next_review_date,
+                    "user_id": users[partner.id].id or fallback,
+                    "summary": self.env._(
+                        "Periodic credit review of %(partner)s due on %(date)s",
+                        partner=partner.display_name,
+                        date=fields.Date.to_string(partner.credit_next_review_date),
+                    ),
+                }
+                for partner, assessment in zip(partners, assessments, strict=True)
+            ]
+        )
+        return assessments

@@ -2,7 +2,7 @@ from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, plaintext2html
 
 from .credit_common import ANALYST, AUDITOR, CREDIT_READERS, CREDIT_STATUSES, HOLD_STATUSES, MANAGER
 from .credit_exposure import EXPOSURE_FIGURES
@@ -342,9 +342,10 @@ class ResPartner(models.Model):
 
     def _credit_set_status(self, status, reason, hold_reason=None, only_from=None, assessment=None):
         """The one writer of customers' credit status in the current company: the hold wizard,
-        the events, the crons and the assessment approval all call it. The write is checked
-        as any other (finance only); the history keeps ``reason`` and the chatter of the
-        customer says it.
+        the events, the crons and the assessment approval all call it, for one customer or
+        thousands (one write and one batch of chatter notes for all of them). The write is
+        checked as any other (finance only); the history keeps ``reason`` and the chatter of
+        each customer says it.
 
         :param hold_reason: the reason shown on orders while on hold or blocked (default
             ``reason``); leaving the hold statuses clears it.
@@ -352,21 +353,22 @@ class ResPartner(models.Model):
             customers in another status are left as they are.
         :return: the commercial partners whose status changed.
         """
-        changed = self.browse()
         company = self.env.company
         label = dict(self._fields["credit_status"]._description_selection(self.env))[status]
-        for partner in self.commercial_partner_id:
-            current = partner.sudo().credit_status or "not_assessed"
-            if only_from is not None and current not in only_from:
-                continue
-            if current == status:
+        partners = self.commercial_partner_id
+        current = {
+            partner.id: partner.credit_status or "not_assessed" for partner in partners.sudo()
+        }
+        if only_from is not None:
+            partners = partners.filtered(lambda p: current[p.id] in only_from)
+        unchanged = partners.filtered(lambda p: current[p.id] == status)
+        changed = partners - unchanged
+        with self._credit_change(reason, assessment):
+            if unchanged and status in HOLD_STATUSES and hold_reason:
                 # already there: a new reason for the hold replaces the old one
-                if status in HOLD_STATUSES and hold_reason:
-                    with self._credit_change(reason, assessment):
-                        partner.write({"credit_hold_reason": hold_reason})
-                continue
-            with self._credit_change(reason, assessment):
-                partner.write(
+                unchanged.write({"credit_hold_reason": hold_reason})
+            if changed:
+                changed.write(
                     {
                         "credit_status": status,
                         "credit_hold_reason": (hold_reason or reason)
@@ -374,16 +376,16 @@ class ResPartner(models.Model):
                         else False,
                     }
                 )
-            partner.sudo().message_post(
-                body=self.env._(
-                    "Credit status changed to %(status)s in %(company)s. Reason: %(reason)s",
-                    status=label,
-                    company=company.name,
-                    reason=reason,
-                ),
-                subtype_xmlid="mail.mt_note",
+        if changed:
+            body = self.env._(
+                "Credit status changed to %(status)s in %(company)s. Reason: %(reason)s",
+                status=label,
+                company=company.name,
+                reason=reason,
             )
-            changed |= partner
+            changed.sudo()._message_log_batch(
+                bodies=dict.fromkeys(changed.ids, plaintext2html(body))
+            )
         return changed
 
     def _credit_check_guarded(self, vals, create=False):

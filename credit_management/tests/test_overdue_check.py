@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common import CreditCronCommon
@@ -178,3 +180,46 @@ class TestOverdueCheck(CreditCronCommon):
         self.company.credit_net_unapplied_overdue = False
         self.assertEqual(self._run(), 1)
         self.assertEqual(self._events().amount, 300.0)
+
+    def test_a_batch_costs_the_same_queries_for_2_and_20_customers(self):
+        """Set-based: events, activities, escalations and holds of a batch are written in a
+        fixed number of statements, whatever the number of customers in it."""
+
+        def late_payers(count, prefix):
+            partners = self.env["res.partner"].create(
+                [
+                    {"name": f"{prefix} {i}", "is_company": True, "user_id": self.salesperson.id}
+                    for i in range(count)
+                ]
+            )
+            partners.with_company(self.company).sudo().with_context(
+                credit_change_reason="Test"
+            ).write({"credit_status": "approved"})
+            for partner in partners:
+                self._invoice(partner, 10.0, days_ago=100, due_in=30)  # level 3: on hold
+            return partners
+
+        def run(partners):
+            done, queries = self.count_queries(self._run)
+            self.assertEqual(done, len(partners))
+            events = self.Event.search([("partner_id", "in", partners.ids)])
+            self.assertEqual(len(events), len(partners))
+            self.assertTrue(all(events.mapped("auto_hold")))
+            self.assertEqual(len(events.activity_ids), 2 * len(partners))
+            self.assertEqual(
+                set(partners.with_company(self.company).sudo().mapped("credit_status")), {"hold"}
+            )
+            return queries
+
+        run(late_payers(1, "Warm-up"))  # the registry's caches (models, references)
+        small = run(late_payers(2, "Small"))
+        big = run(late_payers(20, "Big"))
+        self.assertEqual(big, small)
+        # the next day: every event's figures change, in one statement
+        with freeze_time(self.today + timedelta(days=1)):
+            updated, queries = self.count_queries(self._run)
+        self.assertEqual(updated, 23)
+        self.assertEqual(
+            set(self.Event.search([("origin", "=", "overdue_check")]).mapped("overdue_days")), {71}
+        )
+        self.assertLess(queries, big)

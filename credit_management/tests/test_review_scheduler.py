@@ -86,7 +86,7 @@ class TestReviewScheduler(CreditCronCommon):
         )
         self.assertEqual((done, progress), (2, (2, 2)))
         # the second batch dies after its first assessment: both of its customers stay to do
-        with self.killed_after("credit.monitoring.review", "_schedule_review"):
+        with self.killed_after("credit.monitoring.review", "_schedule_reviews"):
             self.Review._cron_review_scheduler(2)
         self.assertEqual(len(self._periodic(others[1])), 0)
         self.assertEqual(self.Review._cron_review_scheduler(2), 2)
@@ -95,3 +95,31 @@ class TestReviewScheduler(CreditCronCommon):
             self.assertEqual(len(self._periodic(partner)), 1)
         # without a salesperson the review goes to the credit controller
         self.assertEqual(self._periodic(others[0]).user_id, self.analyst)
+
+    def test_a_batch_costs_the_same_queries_for_2_and_20_customers(self):
+        """Set-based: the assessments of a batch and their to-dos are created at once."""
+
+        def due(count, prefix):
+            partners = self.env["res.partner"].create(
+                [
+                    {"name": f"{prefix} {i}", "is_company": True, "user_id": self.salesperson.id}
+                    for i in range(count)
+                ]
+            )
+            for partner in partners:
+                self._review_on(partner, 5)
+            done, queries = self.count_queries(self.Review._cron_review_scheduler)
+            self.assertEqual(done, count)
+            reviews = self.Assessment.search([("partner_id", "in", partners.ids)])
+            self.assertEqual(len(reviews), count)
+            self.assertEqual(reviews.activity_ids.user_id, self.salesperson)
+            self.assertEqual(len(reviews.activity_ids), count)
+            return queries
+
+        due(1, "Warm-up")  # the registry's caches (models, references)
+        small, big = due(2, "Small"), due(20, "Big")
+        # the one query per assessment: its number from Odoo's sequence (nextval)
+        self.assertEqual(big - small, 18)
+        review = self.Assessment.search([("partner_id.name", "=", "Big 0")])
+        self.assertIn(self.salesperson.partner_id, review.message_partner_ids)
+        self.assertIn("scheduled", review.message_ids[:1].body)
