@@ -91,10 +91,11 @@ class CreditExposure(models.AbstractModel):
             commercial_ids = self._commercial_ids(partners)
         if not commercial_ids:
             return {}
-        rows = self.env.execute_query_dict(
+        rows = self.env.execute_query(
             self._exposure_query(company, partner_ids=commercial_ids, date=date, all_partners=True)
         )
-        result = {row["partner_id"]: self._exposure_values(row) for row in rows}
+        # the columns come in the order of EXPOSURE_KEYS, never NULL, already typed
+        result = {row[0]: dict(zip(EXPOSURE_KEYS, row[1:], strict=True)) for row in rows}
         empty = self._empty_exposure()
         for pid in commercial_ids:
             if pid not in result:
@@ -198,57 +199,99 @@ class CreditExposure(models.AbstractModel):
             )
 
         Partner = self.env["res.partner"].sudo().with_company(company)
-        limit_sql = Partner._field_to_sql("p", "credit_limit")
+        limit_sql = SQL("COALESCE(%s, 0)", Partner._field_to_sql("p", "credit_limit"))
+        # each bucket is aggregated on its own, one row per commercial partner, and joined to
+        # the partners: no union of the buckets to group again
+        aliases = [f"b{index}" for index in range(len(buckets))]
+        names = [SQL.identifier(alias) for alias in aliases]
         if partner_ids is None:
-            base = SQL("SELECT DISTINCT partner_id FROM buckets")
+            base = SQL(" UNION ").join(SQL("SELECT partner_id FROM %s", name) for name in names)
         elif all_partners:
             base = SQL("SELECT id AS partner_id FROM res_partner WHERE id = ANY(%s)", partner_ids)
         else:
             base = SQL(
-                "SELECT DISTINCT partner_id FROM buckets WHERE partner_id = ANY(%s)", partner_ids
+                "SELECT partner_id FROM (%s) x WHERE partner_id = ANY(%s)",
+                SQL(" UNION ").join(SQL("SELECT partner_id FROM %s", name) for name in names),
+                partner_ids,
             )
+
+        def column(key):
+            for alias, (_query, keys) in zip(aliases, buckets, strict=True):
+                if key in keys:
+                    return SQL("COALESCE(%s, 0)", SQL.identifier(alias, key))
+            return SQL("0")
+
+        total = SQL(" + ").join(
+            column(key)
+            for key in (
+                "receivable_not_due",
+                "overdue",
+                "unapplied_credits",
+                "draft_invoices",
+                "uninvoiced_orders",
+            )
+        )
+        overdue = column("overdue")
+        overdue_net = (
+            SQL("GREATEST(%s + %s, 0)", overdue, column("unapplied_credits"))
+            if company.credit_net_unapplied_overdue
+            else overdue
+        )
+        days = column("overdue_days")
+        # every column is NOT NULL: the rows are read as they come (see _get_exposure)
+        figures = {
+            "receivable_not_due": column("receivable_not_due"),
+            "overdue": overdue,
+            "unapplied_credits": column("unapplied_credits"),
+            "draft_invoices": column("draft_invoices"),
+            "uninvoiced_orders": column("uninvoiced_orders"),
+            "overdue_days": days,
+            "overdue_net": overdue_net,
+            "total": SQL("(%s)", total),
+            "limit": limit_sql,
+            "available": SQL(
+                "CASE WHEN %(limit)s > 0 THEN %(limit)s - (%(total)s) ELSE 0 END",
+                limit=limit_sql,
+                total=total,
+            ),
+            "utilization": SQL(
+                "CASE WHEN %(limit)s > 0 THEN 100.0 * (%(total)s) / %(limit)s ELSE 0 END",
+                limit=limit_sql,
+                total=total,
+            ),
+            "is_overdue": SQL(
+                "(%(net)s > 0 AND %(days)s > %(grace)s)",
+                net=overdue_net,
+                days=days,
+                grace=company.credit_overdue_grace_days,
+            ),
+            "is_over_limit": SQL(
+                "(%(limit)s > 0 AND (%(total)s) > %(limit)s)", limit=limit_sql, total=total
+            ),
+        }
         return SQL(
             """
-            WITH buckets AS (%(buckets)s),
-            exposure AS (
-                SELECT base.partner_id,
-                       COALESCE(SUM(b.not_due), 0) AS receivable_not_due,
-                       COALESCE(SUM(b.overdue), 0) AS overdue,
-                       COALESCE(SUM(b.credits), 0) AS unapplied_credits,
-                       COALESCE(MAX(b.overdue_days), 0) AS overdue_days,
-                       COALESCE(SUM(b.draft_invoices), 0) AS draft_invoices,
-                       COALESCE(SUM(b.uninvoiced_orders), 0) AS uninvoiced_orders
-                  FROM (%(base)s) base
-             LEFT JOIN buckets b ON b.partner_id = base.partner_id
-              GROUP BY base.partner_id
-            )
-            SELECT e.*, lim.credit_limit AS limit,
-                   %(total)s AS total,
-                   %(overdue_net)s AS overdue_net,
-                   (%(overdue_net)s > 0 AND e.overdue_days > %(grace)s) AS is_overdue,
-                   (lim.credit_limit > 0 AND %(total)s > lim.credit_limit) AS is_over_limit,
-                   CASE WHEN lim.credit_limit > 0
-                        THEN lim.credit_limit - %(total)s
-                        ELSE 0 END AS available,
-                   CASE WHEN lim.credit_limit > 0
-                        THEN 100.0 * %(total)s / lim.credit_limit
-                        ELSE 0 END AS utilization
-              FROM exposure e
-              JOIN LATERAL (
-                    SELECT COALESCE(%(limit_sql)s, 0) AS credit_limit
-                      FROM res_partner p WHERE p.id = e.partner_id
-              ) lim ON TRUE
+            WITH %(ctes)s
+            SELECT p.id AS partner_id, %(figures)s
+              FROM (%(base)s) base
+              JOIN res_partner p ON p.id = base.partner_id
+              %(joins)s
             """,
-            overdue_net=SQL("GREATEST(e.overdue + e.unapplied_credits, 0)")
-            if company.credit_net_unapplied_overdue
-            else SQL("e.overdue"),
-            grace=company.credit_overdue_grace_days,
-            buckets=SQL(" UNION ALL ").join(buckets),
+            ctes=SQL(", ").join(
+                SQL("%s AS MATERIALIZED (%s)", name, query)
+                for name, (query, _keys) in zip(names, buckets, strict=True)
+            ),
+            figures=SQL(", ").join(
+                SQL("%s AS %s", figures[key], SQL.identifier(key)) for key in EXPOSURE_KEYS
+            ),
             base=base,
-            limit_sql=limit_sql,
-            total=SQL(
-                "(e.receivable_not_due + e.overdue + e.unapplied_credits + e.draft_invoices"
-                " + e.uninvoiced_orders)"
+            joins=SQL(" ").join(
+                SQL(
+                    "LEFT JOIN %s ON %s = p.id",
+                    SQL.identifier(alias),
+                    SQL.identifier(alias, "partner_id"),
+                )
+                for alias in aliases
             ),
         )
 
@@ -266,8 +309,8 @@ class CreditExposure(models.AbstractModel):
         )
 
     # ------------------------------------------------------------------------------------------
-    # Buckets: each returns the columns
-    #   partner_id, not_due, overdue, credits, overdue_days, draft_invoices, uninvoiced_orders
+    # Buckets: each returns ``(query, keys)``: a query of one row per commercial partner with
+    # the columns partner_id and ``keys`` (figures of EXPOSURE_KEYS)
     # ------------------------------------------------------------------------------------------
     @api.model
     def _receivable_bucket(self, company_ids, partner_ids, date):
@@ -290,12 +333,11 @@ class CreditExposure(models.AbstractModel):
             ("res.partner", ["commercial_partner_id"]),
         ):
             self.env[model].flush_model(fnames)
-        return SQL(
+        query = SQL(
             """
             SELECT cp.commercial_partner_id AS partner_id,
-                   SUM(x.not_due) AS not_due, SUM(x.overdue) AS overdue,
-                   SUM(x.credits) AS credits, MAX(x.overdue_days) AS overdue_days,
-                   0 AS draft_invoices, 0 AS uninvoiced_orders
+                   SUM(x.not_due) AS receivable_not_due, SUM(x.overdue) AS overdue,
+                   SUM(x.credits) AS unapplied_credits, MAX(x.overdue_days) AS overdue_days
               FROM (
                     SELECT aml.partner_id,
                            SUM(aml.amount_residual) FILTER (
@@ -326,6 +368,7 @@ class CreditExposure(models.AbstractModel):
             company_ids=company_ids,
             partner_filter=self._partners_of(SQL("aml.partner_id"), partner_ids),
         )
+        return query, ("receivable_not_due", "overdue", "unapplied_credits", "overdue_days")
 
     @api.model
     def _draft_invoice_bucket(self, company_ids, partner_ids):
@@ -335,12 +378,10 @@ class CreditExposure(models.AbstractModel):
         partner_filter = SQL("TRUE")
         if partner_ids is not None:
             partner_filter = SQL("am.commercial_partner_id = ANY(%s)", partner_ids)
-        return SQL(
+        query = SQL(
             """
             SELECT am.commercial_partner_id AS partner_id,
-                   0, 0, 0, NULL::integer,
-                   SUM(am.amount_total_signed) AS draft_invoices,
-                   0
+                   SUM(am.amount_total_signed) AS draft_invoices
               FROM account_move am
              WHERE am.state = 'draft'
                AND am.move_type IN ('out_invoice', 'out_refund')
@@ -351,6 +392,7 @@ class CreditExposure(models.AbstractModel):
             company_ids=company_ids,
             partner_filter=partner_filter,
         )
+        return query, ("draft_invoices",)
 
     @api.model
     def _uninvoiced_order_bucket(self, company, company_ids, partner_ids, date, drafts_counted):
@@ -370,10 +412,9 @@ class CreditExposure(models.AbstractModel):
         qty_invoiced = SQL.identifier(
             "sol", "qty_invoiced" if drafts_counted else "qty_invoiced_posted"
         )
-        return SQL(
+        query = SQL(
             """
             SELECT cp.commercial_partner_id AS partner_id,
-                   0, 0, 0, NULL::integer, 0,
                    SUM(sol.price_total / sol.product_uom_qty
                        * GREATEST(sol.product_uom_qty - %(qty_invoiced)s, 0)
                        * rate.factor) AS uninvoiced_orders
@@ -393,6 +434,7 @@ class CreditExposure(models.AbstractModel):
             company_ids=company_ids,
             partner_filter=self._partners_of(SQL("so.partner_invoice_id"), partner_ids),
         )
+        return query, ("uninvoiced_orders",)
 
     @api.model
     def _currency_factors(self, company, date):
