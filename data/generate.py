@@ -376,6 +376,7 @@ def _customers(env, count, companies):
                         "name": SQL("'Customer ' || lpad(n::text, 6, '0')"),
                         "complete_name": SQL("'Customer ' || lpad(n::text, 6, '0')"),
                         "ref": SQL("'C' || lpad(n::text, 6, '0')"),
+                        "customer_rank": SQL("1"),
                         # limits of 10,000 to 49,000 against about 20,000 of exposure: some
                         # customers are over their limit, most are not
                         "credit_limit": per_company(lambda c: SQL("(10 + mod(n, 40)) * 1000")),
