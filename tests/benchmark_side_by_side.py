@@ -12,6 +12,9 @@ SQL floor. The crons are ours only: neither Odoo nor OCA has them.
 
 import os
 import time
+from datetime import timedelta
+
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tools import SQL
@@ -362,18 +365,30 @@ row("", "ours: partner fields", t, q, big_floor, "target 3x")
 # ---------------------------------------------------------------------------------------------
 header("Crons, run until nothing is left (ours)")
 env = env(user=env.ref("base.user_root").id)  # as the cron runner
-cron_total = 0.0
-for label, model, method in (
+CRONS = (
     ("overdue check", "credit.monitoring.overdue", "_cron_overdue_check"),
     ("review scheduler", "credit.monitoring.review", "_cron_review_scheduler"),
     ("exposure snapshot", "credit.monitoring.snapshot", "_cron_snapshot"),
     ("early warning", "credit.monitoring.early_warning", "_cron_early_warning"),
-):
-    start, before = time.perf_counter(), cr.sql_log_count
-    done = env[model].sudo()._run_until_done(method)
-    env.flush_all()
-    elapsed = time.perf_counter() - start
-    cron_total += elapsed
-    row(label, "ours", elapsed, cr.sql_log_count - before, None, f"{done} items")
-row("the four crons together", "ours", cron_total, None, None, "target 60 s at 100k customers")
+)
+
+
+def run_crons(day):
+    total = 0.0
+    for label, model, method in CRONS:
+        start, before = time.perf_counter(), cr.sql_log_count
+        done = env[model].sudo()._run_until_done(method)
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+        total += elapsed
+        row(f"{label} ({day})", "ours", elapsed, cr.sql_log_count - before, None, f"{done} items")
+    row(f"the four together ({day})", "ours", total, None, None, "target 60 s at 100k")
+
+
+# the first run does everything (events, holds, reviews, warnings of every customer at once);
+# the next day's run brings them up to date
+run_crons("first run")
+with freeze_time(today + timedelta(days=1)):
+    env.invalidate_all()
+    run_crons("next day")
 cr.rollback()

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import plaintext2html
 
 
 class CreditMonitoringReview(models.AbstractModel):
@@ -79,18 +78,12 @@ class CreditMonitoringReview(models.AbstractModel):
                 }
             )
         # mail's per-record work at creation (followers, assignment e-mail, creation note) is
-        # done below for the whole batch: the to-do subscribes and tells the assignee
+        # left out: the to-do below subscribes and tells the assignee, for the whole batch
         assessments = (
             self.env["credit.assessment"]
             .with_company(company)
             .with_context(tracking_disable=True)
             ._credit_workflow_create(vals_list)
-        )
-        assessments._message_log_batch(
-            bodies=dict.fromkeys(
-                assessments.ids,
-                plaintext2html(self.env._("Periodic review scheduled by the review scheduler.")),
-            )
         )
         todo = self.env.ref("mail.mail_activity_data_todo")
         # nobody to give it to: the to-do goes where Odoo's activity_schedule would put it

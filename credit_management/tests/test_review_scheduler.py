@@ -122,4 +122,3 @@ class TestReviewScheduler(CreditCronCommon):
         self.assertEqual(big - small, 18)
         review = self.Assessment.search([("partner_id.name", "=", "Big 0")])
         self.assertIn(self.salesperson.partner_id, review.message_partner_ids)
-        self.assertIn("scheduled", review.message_ids[:1].body)
