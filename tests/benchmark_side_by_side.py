@@ -38,6 +38,8 @@ OCA_FIELDS = [
 SLOW = float(os.environ.get("CM_BENCH_SLOW", "1"))  # 0: skip OCA's and Odoo's slow reads
 today = fields.Date.context_today(env.user)
 results = []
+# the real clock, kept before freezegun (the next day's crons) replaces time's functions
+clock = time.perf_counter
 
 
 def timed(label, func, repeat=3):
@@ -46,9 +48,9 @@ def timed(label, func, repeat=3):
     for _ in range(repeat):
         env.invalidate_all()
         before = cr.sql_log_count
-        start = time.perf_counter()
+        start = clock()
         result = func()
-        elapsed = time.perf_counter() - start
+        elapsed = clock() - start
         if best is None or elapsed < best:
             best, queries = elapsed, cr.sql_log_count - before
     return best, queries, result
@@ -376,10 +378,10 @@ CRONS = (
 def run_crons(day):
     total = 0.0
     for label, model, method in CRONS:
-        start, before = time.perf_counter(), cr.sql_log_count
+        start, before = clock(), cr.sql_log_count
         done = env[model].sudo()._run_until_done(method)
         env.flush_all()
-        elapsed = time.perf_counter() - start
+        elapsed = clock() - start
         total += elapsed
         row(f"{label} ({day})", "ours", elapsed, cr.sql_log_count - before, None, f"{done} items")
     row(f"the four together ({day})", "ours", total, None, None, "target 60 s at 100k")

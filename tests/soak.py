@@ -224,7 +224,7 @@ def check(admin, customer_ids, log_path):
     bad = re.findall(r"^\S+ \S+ \d+ (?:ERROR|CRITICAL) .*$", log, re.MULTILINE)
     if bad:
         failures.append(f"{len(bad)} ERROR/CRITICAL lines in the log, first: {bad[0]}")
-    retries = len(re.findall(r"SerializationFailure|could not serialize", log))
+    retries = len(re.findall(r"SERIALIZATION_FAILURE|LOCK_NOT_AVAILABLE|DEADLOCK_DETECTED", log))
     warnings = re.findall(r"^\S+ \S+ \d+ WARNING .*$", log, re.MULTILINE)
     return failures, retries, warnings, orders
 

@@ -168,7 +168,9 @@ class CreditExposure(models.AbstractModel):
         )
 
     @api.model
-    def _exposure_query(self, company, partner_ids=None, date=None, all_partners=False):
+    def _exposure_query(
+        self, company, partner_ids=None, date=None, all_partners=False, receivable_only=False
+    ):
         """SQL returning one row per commercial partner with the columns ``partner_id`` and
         ``EXPOSURE_KEYS``.
 
@@ -176,6 +178,8 @@ class CreditExposure(models.AbstractModel):
             any exposure, for searches and crons).
         :param all_partners: with ``partner_ids``, also return rows (of zeros and the limit)
             for the partners that have no exposure.
+        :param receivable_only: only the receivable bucket (draft invoices and orders count
+            as zero): for what depends on the receivable alone, such as ``is_overdue``.
         """
         date = date or fields.Date.context_today(self)
         company = company.sudo()
@@ -185,9 +189,9 @@ class CreditExposure(models.AbstractModel):
         # every document costs less than looking each customer up (the base keeps the rows)
         bucket_ids = partner_ids if partner_ids is None or len(partner_ids) <= 500 else None
         buckets = [self._receivable_bucket(company_ids, bucket_ids, date)]
-        if company.credit_include_draft_invoices:
+        if company.credit_include_draft_invoices and not receivable_only:
             buckets.append(self._draft_invoice_bucket(company_ids, bucket_ids))
-        if company.credit_include_uninvoiced_orders:
+        if company.credit_include_uninvoiced_orders and not receivable_only:
             buckets.append(
                 self._uninvoiced_order_bucket(
                     company,
@@ -483,7 +487,7 @@ class CreditExposure(models.AbstractModel):
         """Commercial partners overdue beyond the company's grace days (``is_overdue``)."""
         return SQL(
             "SELECT partner_id FROM (%s) x WHERE x.is_overdue",
-            self._exposure_query(company, date=date),
+            self._exposure_query(company, date=date, receivable_only=True),
         )
 
     @api.model

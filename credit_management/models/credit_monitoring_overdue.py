@@ -56,7 +56,7 @@ class CreditMonitoringOverdue(models.AbstractModel):
                 # the amount that counts: net of unapplied credits when the company nets them
                 "SELECT partner_id, overdue_net AS overdue, overdue_days FROM (%s) x"
                 " WHERE x.is_overdue",
-                self.env["credit.exposure"]._exposure_query(company),
+                self.env["credit.exposure"]._exposure_query(company, receivable_only=True),
             )
         )
         overdue = {row["partner_id"]: row for row in rows}

@@ -122,3 +122,16 @@ class TestReviewScheduler(CreditCronCommon):
         self.assertEqual(big - small, 18)
         review = self.Assessment.search([("partner_id.name", "=", "Big 0")])
         self.assertIn(self.salesperson.partner_id, review.message_partner_ids)
+
+    def test_a_customer_without_salesperson_gets_a_review_for_finance(self):
+        """No salesperson and no credit controller set: the review and its to-do go to the
+        company's fallback controller (its first credit manager)."""
+        self.company.credit_controller_id = False
+        nobody = self.env["res.partner"].create({"name": "Unhandled", "is_company": True})
+        self._review_on(nobody, 3)
+        self.assertEqual(self.Review._cron_review_scheduler(), 1)
+        review = self._periodic(nobody)
+        fallback = self.company._credit_controller()
+        self.assertTrue(fallback)
+        self.assertEqual(review.user_id, fallback)
+        self.assertEqual(review.activity_ids.user_id, fallback)
