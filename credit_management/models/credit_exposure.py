@@ -80,6 +80,28 @@ class CreditExposure(models.AbstractModel):
     _name = "credit.exposure"
     _description = "Customer Credit Exposure"
 
+    def init(self):
+        """Indexes for the exposure of one customer (the order check): its open receivable
+        lines read from the index alone, whatever its history of reconciled lines, and its
+        draft invoices without scanning everybody's. Measured on a customer with 20,000
+        open lines: the receivable bucket from 23.6 to 13.4 ms, the drafts from 0.9 to
+        0.3 ms (tests/benchmark_order_check.py)."""
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS credit_management_aml_open_by_partner_idx
+                ON account_move_line (partner_id)
+                INCLUDE (company_id, account_id, amount_residual, date_maturity)
+             WHERE reconciled IS NOT TRUE AND parent_state = 'posted'
+            """
+        )
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS credit_management_move_draft_by_partner_idx
+                ON account_move (commercial_partner_id)
+             WHERE state = 'draft' AND move_type IN ('out_invoice', 'out_refund')
+            """
+        )
+
     @api.model
     def _get_exposure(self, partners, company=None, date=None, commercial_ids=None):
         """Return ``{commercial_partner_id: {key: value}}`` (keys in ``EXPOSURE_KEYS``) for the

@@ -1,5 +1,6 @@
 from odoo.fields import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..hooks import fill_qty_invoiced_posted
 from .common import CreditCommon
@@ -58,3 +59,24 @@ class TestInstallHook(CreditCommon):
         fill_qty_invoiced_posted(self.env, lines.ids)
         lines.invalidate_recordset(["qty_invoiced_posted"])
         self.assertEqual({line.id: line.qty_invoiced_posted for line in lines}, expected)
+
+    def test_exposure_indexes_exist(self):
+        """The partial indexes of the one-customer exposure (order check) are there after
+        install and update, with their predicates."""
+        rows = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN %s",
+                    (
+                        "credit_management_aml_open_by_partner_idx",
+                        "credit_management_move_draft_by_partner_idx",
+                    ),
+                )
+            )
+        )
+        self.assertIn(
+            "INCLUDE (company_id, account_id, amount_residual, date_maturity)",
+            rows["credit_management_aml_open_by_partner_idx"],
+        )
+        self.assertIn("reconciled IS NOT TRUE", rows["credit_management_aml_open_by_partner_idx"])
+        self.assertIn("'draft'", rows["credit_management_move_draft_by_partner_idx"])
