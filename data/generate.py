@@ -144,7 +144,7 @@ def _series(env, count, partner_ids, history=False):
                    (1 + mod(abs(hashint4(n)), 25)) / 5.0 AS f,
                    CASE WHEN %(history)s OR mod(k, 10) = 0 THEN mod(abs(hashint4(n + 1)), 730)
                         ELSE mod(abs(hashint4(n + 1)), 25) END AS d
-              FROM (SELECT n, mod(n * 7919, %(count)s) AS k
+              FROM (SELECT n, mod(n::bigint * 7919, %(count)s)::int AS k
                       FROM generate_series(1, %(copies)s) n) x;
             CREATE UNIQUE INDEX ON gen_series (n);
             ANALYZE gen_series
