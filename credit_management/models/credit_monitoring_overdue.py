@@ -181,14 +181,19 @@ class CreditMonitoringOverdue(models.AbstractModel):
         due = events.filtered(lambda e: not e.auto_hold and e.escalation_level >= hold_level)
         for level in sorted(set(due.mapped("escalation_level"))):
             at_level = due.filtered(lambda e, lv=level: e.escalation_level == lv)
+            days = company._credit_overdue_thresholds()[level - 1]
             held = at_level.partner_id.with_company(company)._credit_set_status(
                 "hold",
-                self.env._("Overdue check: level %(level)s", level=level),
+                self.env._(
+                    "the overdue check (level %(level)s: overdue for %(days)s days or more)",
+                    level=level,
+                    days=days,
+                ),
                 hold_reason=self.env._(
                     "Automatic hold by the overdue check (level %(level)s): overdue for "
                     "%(days)s days or more. See the customer's overdue event.",
                     level=level,
-                    days=company._credit_overdue_thresholds()[level - 1],
+                    days=days,
                 ),
                 only_from=OPEN_STATUSES,
             )
