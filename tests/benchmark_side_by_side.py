@@ -10,6 +10,7 @@ the differences it finds; then it times, for each figure, every implementation t
 SQL floor. The crons are ours only: neither Odoo nor OCA has them.
 """
 
+import json
 import os
 import time
 from datetime import timedelta
@@ -394,3 +395,34 @@ with freeze_time(today + timedelta(days=1)):
     env.invalidate_all()
     run_crons("next day")
 cr.rollback()
+
+# ---------------------------------------------------------------------------------------------
+# Growth: this size against the others measured before (bin/cm bench keeps each size's figures)
+# ---------------------------------------------------------------------------------------------
+RESULTS = os.environ.get("CM_BENCH_RESULTS")
+if RESULTS:
+    figures, previous = {}, None
+    for figure, impl, seconds, _queries, _floor, _note in results:
+        previous = figure or previous
+        if seconds is not None:
+            figures[f"{previous} | {impl}"] = seconds
+    figures["customers"] = len(ids)
+    with open(RESULTS, "w", encoding="utf-8") as file:
+        json.dump(figures, file, indent=1)
+    folder = os.path.dirname(RESULTS)
+    others = sorted(
+        name
+        for name in os.listdir(folder)
+        if name.endswith(".json") and name != os.path.basename(RESULTS)
+    )
+    sizes = {}
+    for name in others + [os.path.basename(RESULTS)]:
+        with open(os.path.join(folder, name), encoding="utf-8") as file:
+            data = json.load(file)
+        sizes[data["customers"]] = data
+    if len(sizes) > 1:
+        small, large = min(sizes), max(sizes)
+        print(f"\nGrowth from {small} to {large} customers ({large / small:.1f}x the data)")
+        for key, seconds in sizes[large].items():
+            if key != "customers" and sizes[small].get(key):
+                print(f"{key:<70} {seconds / sizes[small][key]:6.1f}x")
