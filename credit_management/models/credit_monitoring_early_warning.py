@@ -30,7 +30,7 @@ class CreditMonitoringEarlyWarning(models.AbstractModel):
         ]
 
     @api.model
-    def _cron_early_warning(self, batch_size=2000):
+    def _cron_early_warning(self, batch_size=5000):
         """Weekly cron: a customer whose open early-warning event already lists the same
         signals is not work. Each batch is written set-based (:meth:`_early_warning_raise`)."""
         return self._run_in_batches(self._early_warning_work, self._early_warning_raise, batch_size)

@@ -17,7 +17,7 @@ class CreditMonitoringOverdue(models.AbstractModel):
     _description = "Credit Monitoring: Overdue Check"
 
     @api.model
-    def _cron_overdue_check(self, batch_size=2000):
+    def _cron_overdue_check(self, batch_size=5000):
         """Daily cron: a customer whose event is up to date is not work any more. Each batch
         is written set-based (:meth:`_overdue_update`, :meth:`_overdue_close`): the cost of a
         batch is a fixed number of statements, not work per customer."""

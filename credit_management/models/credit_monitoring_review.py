@@ -13,7 +13,7 @@ class CreditMonitoringReview(models.AbstractModel):
     _description = "Credit Monitoring: Review Scheduler"
 
     @api.model
-    def _cron_review_scheduler(self, batch_size=1000):
+    def _cron_review_scheduler(self, batch_size=2000):
         """Daily cron: a customer with an open assessment is not work any more. A batch is
         one create of its assessments and one of their activities."""
 
