@@ -45,6 +45,16 @@ def _amount(value):
 
 
 SNAPSHOT_FIGURES = tuple(figure.key for figure in EXPOSURE_FIGURES if figure.snapshot)
+# Aging buckets of an open debit by its days past due on the date (``x.date_maturity``, the
+# date as ``%(date)s``): the order of the receivable aging report's columns
+AGING_BUCKETS = (
+    ("not_due", "(x.date_maturity IS NULL OR x.date_maturity >= %(date)s)"),
+    ("days_1_30", "%(date)s::date - x.date_maturity BETWEEN 1 AND 30"),
+    ("days_31_60", "%(date)s::date - x.date_maturity BETWEEN 31 AND 60"),
+    ("days_61_90", "%(date)s::date - x.date_maturity BETWEEN 61 AND 90"),
+    ("days_91_180", "%(date)s::date - x.date_maturity BETWEEN 91 AND 180"),
+    ("days_over_180", "%(date)s::date - x.date_maturity > 180"),
+)
 
 
 class CreditExposure(models.AbstractModel):
@@ -482,6 +492,92 @@ class CreditExposure(models.AbstractModel):
                 for currency_id, rate in rates.items()
             ),
         )
+
+    # ------------------------------------------------------------------------------------------
+    # Aging: the open receivable of a date, by days past due
+    # ------------------------------------------------------------------------------------------
+    @api.model
+    def _aging(self, company, date, partner_ids=None):
+        """``{commercial_partner_id: {key: amount}}`` with the keys of ``AGING_BUCKETS``,
+        ``unapplied_credits`` and ``total``: what was open on ``date`` in ``company``'s group,
+        in company currency. An item counts if it was posted with a date up to ``date``, for
+        what its reconciliations up to ``date`` left of it (a payment matched after the date
+        leaves the invoice open); open debits go to the bucket of their days past due on
+        ``date``, open credits to ``unapplied_credits``. On today, ``total`` is the
+        receivable of :meth:`_get_exposure` (not due + overdue + unapplied credits).
+
+        :param partner_ids: commercial partners (None: every customer with an open item).
+        """
+        company = company.sudo()
+        for model, fnames in (
+            (
+                "account.move.line",
+                [
+                    "account_id",
+                    "balance",
+                    "company_id",
+                    "date",
+                    "date_maturity",
+                    "parent_state",
+                    "partner_id",
+                ],
+            ),
+            (
+                "account.partial.reconcile",
+                ["amount", "credit_move_id", "debit_move_id", "max_date"],
+            ),
+            ("account.account", ["account_type"]),
+            ("res.partner", ["commercial_partner_id"]),
+        ):
+            self.env[model].flush_model(fnames)
+        buckets = SQL(", ").join(
+            SQL(
+                "SUM(x.residual) FILTER (WHERE x.residual > 0 AND %s) AS %s",
+                SQL(condition, date=date),
+                SQL.identifier(key),
+            )
+            for key, condition in AGING_BUCKETS
+        )
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT x.partner_id, %(buckets)s,
+                       SUM(x.residual) FILTER (WHERE x.residual < 0) AS unapplied_credits,
+                       SUM(x.residual) AS total
+                  FROM (
+                        SELECT cp.commercial_partner_id AS partner_id, aml.date_maturity,
+                               aml.balance
+                               - COALESCE((SELECT SUM(apr.amount)
+                                             FROM account_partial_reconcile apr
+                                            WHERE apr.debit_move_id = aml.id
+                                              AND apr.max_date <= %(date)s), 0)
+                               + COALESCE((SELECT SUM(apr.amount)
+                                             FROM account_partial_reconcile apr
+                                            WHERE apr.credit_move_id = aml.id
+                                              AND apr.max_date <= %(date)s), 0) AS residual
+                          FROM account_move_line aml
+                          JOIN account_account acc ON acc.id = aml.account_id
+                          JOIN res_partner cp ON cp.id = aml.partner_id
+                         WHERE acc.account_type = 'asset_receivable'
+                           AND aml.parent_state = 'posted'
+                           AND aml.date <= %(date)s
+                           AND aml.company_id = ANY(%(company_ids)s)
+                           AND %(partner_filter)s
+                       ) x
+                 WHERE x.residual != 0
+              GROUP BY x.partner_id
+                """,
+                buckets=buckets,
+                date=date,
+                company_ids=company._credit_scope_ids(),
+                partner_filter=self._partners_of(SQL("aml.partner_id"), partner_ids),
+            )
+        )
+        keys = [key for key, _condition in AGING_BUCKETS] + ["unapplied_credits", "total"]
+        result = {row["partner_id"]: {key: row[key] or 0.0 for key in keys} for row in rows}
+        for pid in partner_ids or ():
+            result.setdefault(pid, dict.fromkeys(keys, 0.0))
+        return result
 
     @api.model
     def _paid_on_sql(self, move_alias):

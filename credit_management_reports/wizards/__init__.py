@@ -1,0 +1,1 @@
+from . import credit_report_wizard
