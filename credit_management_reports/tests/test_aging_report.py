@@ -73,6 +73,12 @@ class TestAgingReport(CreditCommon):
         self.assertAlmostEqual(row["Open Receivable"], receivable)
         self.assertAlmostEqual(row["Exposure Today"], exposure["total"])
         self.assertEqual(rows["Other Salesperson's Customer"]["Over 180 Days"], 700.0)
+        # the customer's columns as the screens show them
+        partner = self.customer.with_company(self.company).with_user(self.analyst)
+        self.assertEqual(row["Salesperson"], self.salesperson.name)
+        self.assertEqual(row["Rating"], partner.credit_rating_id.name or "")
+        status = dict(partner._fields["credit_status"]._description_selection(self.env))
+        self.assertEqual(row["Credit Status"], status.get(partner.credit_status, ""))
         self.assertEqual(rows["Total"]["Open Receivable"], 2300.0)
 
     def test_as_of_yesterday_the_invoice_paid_today_is_open(self):

@@ -5,6 +5,7 @@ import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.credit_management.models.credit_common import ANALYST, AUDITOR, CREDIT_STATUSES
 from odoo.addons.credit_management.models.credit_exposure import AGING_BUCKETS
@@ -86,28 +87,47 @@ class CreditReportWizard(models.TransientModel):
     def _aging_rows(self):
         """One row per customer: its aging on the date (credit.exposure._aging), its limit,
         exposure and available credit today (credit.exposure._get_exposure), rating, status
-        and salesperson; ordered by salesperson then customer."""
+        and salesperson; ordered by salesperson then customer. The customers' names, ratings
+        and statuses are read in one query: loading 100,000 partner records only to print
+        three columns would cost more than the figures."""
         self.ensure_one()
         customers = self._customers()
         Exposure = self.env["credit.exposure"]
         aging = Exposure._aging(self.company_id, self.date, customers.ids)
         exposure = Exposure._get_exposure(customers, self.company_id, commercial_ids=customers.ids)
+        Partner = self.env["res.partner"].sudo().with_company(self.company_id)
+        statuses = dict(Partner._fields["credit_status"]._description_selection(self.env))
+        attributes = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.id, p.complete_name, COALESCE(sp.name, ''), COALESCE(%(rating)s, ''),
+                       %(status)s
+                  FROM res_partner p
+             LEFT JOIN res_users u ON u.id = p.user_id
+             LEFT JOIN res_partner sp ON sp.id = u.partner_id
+             LEFT JOIN credit_rating r ON r.id = %(rating_id)s
+                 WHERE p.id = ANY(%(ids)s)
+                """,
+                rating=self.env["credit.rating"].sudo()._field_to_sql("r", "name"),
+                rating_id=Partner._field_to_sql("p", "credit_rating_id"),
+                status=Partner._field_to_sql("p", "credit_status"),
+                ids=customers.ids,
+            )
+        )
         rows = []
-        for partner in customers.sudo():
-            figures = exposure[partner.id]
+        for pid, name, salesperson, rating, status in attributes:
+            figures = exposure[pid]
             rows.append(
                 {
-                    "salesperson": partner.user_id.name or "",
-                    "customer": partner.display_name,
-                    "rating": partner.credit_rating_id.name or "",
-                    "status": dict(
-                        partner._fields["credit_status"]._description_selection(self.env)
-                    ).get(partner.credit_status, ""),
+                    "salesperson": salesperson,
+                    "customer": name or "",
+                    "rating": rating,
+                    "status": statuses.get(status, ""),
                     "limit": figures["limit"],
                     "exposure": figures["total"],
                     "available": figures["available"],
                 }
-                | aging[partner.id]
+                | aging[pid]
             )
         rows.sort(key=lambda row: (row["salesperson"], row["customer"]))
         return rows
