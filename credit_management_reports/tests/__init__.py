@@ -1,2 +1,3 @@
 from . import test_install
 from . import test_aging_report
+from . import test_exposure_register

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.credit_management.models.credit_common import ANALYST, AUDITOR, CREDIT_STATUSES
-from odoo.addons.credit_management.models.credit_exposure import AGING_BUCKETS
+from odoo.addons.credit_management.models.credit_exposure import AGING_BUCKETS, SNAPSHOT_FIGURES
 
 
 class CreditReportWizard(models.TransientModel):
@@ -84,20 +84,13 @@ class CreditReportWizard(models.TransientModel):
     # ------------------------------------------------------------------------------------------
     # Receivable aging
     # ------------------------------------------------------------------------------------------
-    def _aging_rows(self):
-        """One row per customer: its aging on the date (credit.exposure._aging), its limit,
-        exposure and available credit today (credit.exposure._get_exposure), rating, status
-        and salesperson; ordered by salesperson then customer. The customers' names, ratings
-        and statuses are read in one query: loading 100,000 partner records only to print
-        three columns would cost more than the figures."""
-        self.ensure_one()
-        customers = self._customers()
-        Exposure = self.env["credit.exposure"]
-        aging = Exposure._aging(self.company_id, self.date, customers.ids)
-        exposure = Exposure._get_exposure(customers, self.company_id, commercial_ids=customers.ids)
+    def _customer_attributes(self, customers):
+        """``{partner_id: {customer, salesperson, rating, status}}`` of ``customers``, read in
+        one query: loading 100,000 partner records only to print four columns would cost more
+        than the figures."""
         Partner = self.env["res.partner"].sudo().with_company(self.company_id)
         statuses = dict(Partner._fields["credit_status"]._description_selection(self.env))
-        attributes = self.env.execute_query(
+        rows = self.env.execute_query(
             SQL(
                 """
                 SELECT p.id, p.complete_name, COALESCE(sp.name, ''), COALESCE(%(rating)s, ''),
@@ -114,15 +107,33 @@ class CreditReportWizard(models.TransientModel):
                 ids=customers.ids,
             )
         )
+        return {
+            pid: {
+                "customer": name or "",
+                "salesperson": salesperson,
+                "rating": rating,
+                "status": statuses.get(status, ""),
+            }
+            for pid, name, salesperson, rating, status in rows
+        }
+
+    def _aging_rows(self):
+        """One row per customer: its aging on the date (credit.exposure._aging), its limit,
+        exposure and available credit today (credit.exposure._get_exposure), rating, status
+        and salesperson; ordered by salesperson then customer. The customers' names, ratings
+        and statuses are read in one query: loading 100,000 partner records only to print
+        three columns would cost more than the figures."""
+        self.ensure_one()
+        customers = self._customers()
+        Exposure = self.env["credit.exposure"]
+        aging = Exposure._aging(self.company_id, self.date, customers.ids)
+        exposure = Exposure._get_exposure(customers, self.company_id, commercial_ids=customers.ids)
         rows = []
-        for pid, name, salesperson, rating, status in attributes:
+        for pid, attributes in self._customer_attributes(customers).items():
             figures = exposure[pid]
             rows.append(
-                {
-                    "salesperson": salesperson,
-                    "customer": name or "",
-                    "rating": rating,
-                    "status": statuses.get(status, ""),
+                attributes
+                | {
                     "limit": figures["limit"],
                     "exposure": figures["total"],
                     "available": figures["available"],
@@ -155,12 +166,15 @@ class CreditReportWizard(models.TransientModel):
         ]
 
     def _aging_xlsx(self):
-        """The receivable aging as an XLSX file (bytes), written row by row in constant
-        memory: the filters and the date on top, a frozen header with an autofilter,
-        subtotals per salesperson and the total."""
+        """The receivable aging as an XLSX file (bytes)."""
+        return self._xlsx(self.env._("Receivable Aging"), self._aging_columns(), self._aging_rows())
+
+    def _xlsx(self, title, columns, rows, date_label=None):
+        """One report as an XLSX file (bytes), written row by row in constant memory: the
+        title, the company, date and currency, and the filters on top; a frozen header with an
+        autofilter; ``rows`` (ordered by salesperson) with a subtotal per salesperson and a
+        total. ``columns``: ``[(key, label, "text" | "money" | "number")]``."""
         self.ensure_one()
-        rows = self._aging_rows()
-        columns = self._aging_columns()
         output = io.BytesIO()
         book = xlsxwriter.Workbook(output, {"constant_memory": True, "in_memory": True})
         currency = self.company_id.currency_id
@@ -170,18 +184,20 @@ class CreditReportWizard(models.TransientModel):
             "head": book.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1}),
             "text": book.add_format({}),
             "money": book.add_format({"num_format": money_format}),
+            "number": book.add_format({"num_format": "0.0"}),
             "sub_text": book.add_format({"bold": True, "top": 1}),
             "sub_money": book.add_format({"bold": True, "top": 1, "num_format": money_format}),
         }
-        sheet = book.add_worksheet(self.env._("Receivable Aging")[:31])
-        sheet.write(0, 0, self.env._("Receivable Aging"), styles["title"])
+        sheet = book.add_worksheet(title[:31])
+        sheet.write(0, 0, title, styles["title"])
         sheet.write(
             1,
             0,
             self.env._(
-                "%(company)s, as of %(date)s, in %(currency)s",
+                "%(company)s, %(date)s, in %(currency)s",
                 company=self.company_id.name,
-                date=fields.Date.to_string(self.date),
+                date=date_label
+                or self.env._("as of %(date)s", date=fields.Date.to_string(self.date)),
                 currency=currency.name,
             ),
         )
@@ -189,7 +205,7 @@ class CreditReportWizard(models.TransientModel):
         header = 4
         for col, (_key, label, kind) in enumerate(columns):
             sheet.write(header, col, label, styles["head"])
-            sheet.set_column(col, col, 14 if kind == "money" else 28)
+            sheet.set_column(col, col, 28 if kind == "text" else 14)
         sheet.freeze_panes(header + 1, 1)
         money_keys = [key for key, _label, kind in columns if kind == "money"]
         line = header + 1
@@ -213,12 +229,13 @@ class CreditReportWizard(models.TransientModel):
             while index < len(rows) and rows[index]["salesperson"] == salesperson:
                 row = rows[index]
                 for col, (key, _label, kind) in enumerate(columns):
+                    if kind == "text":
+                        sheet.write_string(line, col, row[key], styles["text"])
+                    else:
+                        sheet.write_number(line, col, row[key], styles[kind])
                     if kind == "money":
-                        sheet.write_number(line, col, row[key], styles["money"])
                         subtotal[key] += row[key]
                         grand[key] += row[key]
-                    else:
-                        sheet.write_string(line, col, row[key], styles["text"])
                 line += 1
                 index += 1
             write_total(
@@ -229,12 +246,109 @@ class CreditReportWizard(models.TransientModel):
         book.close()
         return output.getvalue()
 
-    def action_export_aging(self):
+    # ------------------------------------------------------------------------------------------
+    # Exposure register
+    # ------------------------------------------------------------------------------------------
+    def _exposure_rows(self):
+        """Every bucket of the exposure, the limit, available credit and utilisation of each
+        customer: today from the exposure service, on a past date from that day's exposure
+        snapshot (the daily cron's)."""
         self.ensure_one()
+        customers = self._customers()
+        today = fields.Date.context_today(self)
+        if self.date >= today:
+            figures = self.env["credit.exposure"]._get_exposure(
+                customers, self.company_id, commercial_ids=customers.ids
+            )
+        else:
+            snapshots = (
+                self.env["credit.exposure.snapshot"]
+                .sudo()
+                .search_read(
+                    [
+                        ("company_id", "=", self.company_id.id),
+                        ("date", "=", self.date),
+                        ("partner_id", "in", customers.ids),
+                    ],
+                    ["partner_id", *SNAPSHOT_FIGURES],
+                    load=None,
+                )
+            )
+            if not snapshots:
+                raise UserError(
+                    self.env._(
+                        "No exposure snapshot of %(date)s in %(company)s: the register of a past "
+                        "date comes from the daily snapshots (see the company's snapshot "
+                        "retention in the Credit Settings).",
+                        date=fields.Date.to_string(self.date),
+                        company=self.company_id.name,
+                    )
+                )
+            figures = {}
+            for snapshot in snapshots:
+                values = {key: snapshot[key] for key in SNAPSHOT_FIGURES}
+                limit = values["limit"]
+                values["available"] = limit - values["total"] if limit > 0 else 0.0
+                figures[snapshot["partner_id"]] = values
+        rows = []
+        for pid, attributes in self._customer_attributes(customers).items():
+            if pid not in figures:
+                continue  # no snapshot row: not a customer of the company on that day
+            values = figures[pid]
+            rows.append(
+                attributes
+                | {
+                    key: values[key]
+                    for key, _label, kind in self._exposure_columns()
+                    if kind != "text"
+                }
+            )
+        rows.sort(key=lambda row: (row["salesperson"], row["customer"]))
+        return rows
+
+    def _exposure_columns(self):
+        return [
+            ("customer", self.env._("Customer"), "text"),
+            ("salesperson", self.env._("Salesperson"), "text"),
+            ("rating", self.env._("Rating"), "text"),
+            ("status", self.env._("Credit Status"), "text"),
+            ("receivable_not_due", self.env._("Receivable Not Due"), "money"),
+            ("overdue", self.env._("Overdue"), "money"),
+            ("unapplied_credits", self.env._("Unapplied Credits"), "money"),
+            ("draft_invoices", self.env._("Draft Invoices"), "money"),
+            ("uninvoiced_orders", self.env._("Uninvoiced Orders"), "money"),
+            ("total", self.env._("Exposure"), "money"),
+            ("limit", self.env._("Credit Limit"), "money"),
+            ("available", self.env._("Available Credit"), "money"),
+            ("utilization", self.env._("Utilisation (%)"), "number"),
+            ("overdue_days", self.env._("Days Overdue"), "number"),
+        ]
+
+    def action_export_exposure(self):
+        self.ensure_one()
+        self._check_date()
+        today = fields.Date.context_today(self)
+        content = self._xlsx(
+            self.env._("Exposure Register"),
+            self._exposure_columns(),
+            self._exposure_rows(),
+            date_label=None
+            if self.date < today
+            else self.env._("today %(date)s", date=fields.Date.to_string(self.date)),
+        )
+        return self._download(
+            content,
+            self.env._("Exposure Register %(date)s.xlsx", date=fields.Date.to_string(self.date)),
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Downloads
+    # ------------------------------------------------------------------------------------------
+    def _check_date(self):
         if self.date > fields.Date.context_today(self):
-            raise UserError(self.env._("The aging is of a day that has come: choose a past date."))
-        content = self._aging_xlsx()
-        name = self.env._("Receivable Aging %(date)s.xlsx", date=fields.Date.to_string(self.date))
+            raise UserError(self.env._("A report is of a day that has come: choose a past date."))
+
+    def _download(self, content, name):
         attachment = self.env["ir.attachment"].create(
             {
                 "name": name,
@@ -249,3 +363,11 @@ class CreditReportWizard(models.TransientModel):
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
         }
+
+    def action_export_aging(self):
+        self.ensure_one()
+        self._check_date()
+        return self._download(
+            self._aging_xlsx(),
+            self.env._("Receivable Aging %(date)s.xlsx", date=fields.Date.to_string(self.date)),
+        )
