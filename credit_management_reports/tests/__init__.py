@@ -1,3 +1,4 @@
 from . import test_install
 from . import test_aging_report
 from . import test_exposure_register
+from . import test_watch_list

@@ -7,7 +7,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.credit_management.models.credit_common import ANALYST, AUDITOR, CREDIT_STATUSES
+from odoo.addons.credit_management.models.credit_common import (
+    ANALYST,
+    AUDITOR,
+    CREDIT_STATUSES,
+    HOLD_STATUSES,
+)
 from odoo.addons.credit_management.models.credit_exposure import AGING_BUCKETS, SNAPSHOT_FIGURES
 
 
@@ -113,6 +118,7 @@ class CreditReportWizard(models.TransientModel):
                 "salesperson": salesperson,
                 "rating": rating,
                 "status": statuses.get(status, ""),
+                "status_code": status or "",
             }
             for pid, name, salesperson, rating, status in rows
         }
@@ -340,6 +346,99 @@ class CreditReportWizard(models.TransientModel):
             content,
             self.env._("Exposure Register %(date)s.xlsx", date=fields.Date.to_string(self.date)),
         )
+
+    # ------------------------------------------------------------------------------------------
+    # Watch list
+    # ------------------------------------------------------------------------------------------
+    def _watch_rows(self):
+        """The customers to watch today: each open credit event (reported, overdue check, early
+        warning) with its signals, response plan and owner, and the customers on the watch
+        list or on hold without one. Events are read as the user reads them (a salesperson
+        sees their customers' events)."""
+        self.ensure_one()
+        customers = self._customers()
+        attributes = self._customer_attributes(customers)
+        events = self.env["credit.event"].search(
+            [
+                ("partner_id", "in", customers.ids),
+                ("company_id", "=", self.company_id.id),
+                ("state", "!=", "resolved"),
+            ],
+            order="date, id",
+        )
+        Event = self.env["credit.event"]
+        labels = {
+            fname: dict(Event._fields[fname]._description_selection(self.env))
+            for fname in ("event_type", "severity", "state")
+        }
+        rows = []
+        for event in events:
+            rows.append(
+                attributes[event.partner_id.id]
+                | {
+                    "event": event.name,
+                    "event_type": labels["event_type"][event.event_type],
+                    "severity": labels["severity"][event.severity],
+                    "state": labels["state"][event.state],
+                    "date": fields.Date.to_string(event.date),
+                    "deadline": fields.Date.to_string(event.deadline) or "",
+                    "signals": event.description or "",
+                    "response_plan": event.response_plan or "",
+                    "owner": event.user_id.name or "",
+                    "amount": event.amount,
+                    "escalation_level": event.escalation_level,
+                }
+            )
+        with_events = set(events.partner_id.ids)
+        empty = dict.fromkeys(
+            (
+                "event",
+                "event_type",
+                "severity",
+                "state",
+                "date",
+                "deadline",
+                "signals",
+                "response_plan",
+                "owner",
+            ),
+            "",
+        ) | {"amount": 0.0, "escalation_level": 0}
+        for pid, values in attributes.items():
+            if pid not in with_events and values["status_code"] in ("watch", *HOLD_STATUSES):
+                rows.append(values | empty)
+        rows.sort(key=lambda row: (row["salesperson"], row["customer"], row["date"]))
+        return rows
+
+    def _watch_columns(self):
+        return [
+            ("customer", self.env._("Customer"), "text"),
+            ("salesperson", self.env._("Salesperson"), "text"),
+            ("status", self.env._("Credit Status"), "text"),
+            ("rating", self.env._("Rating"), "text"),
+            ("event", self.env._("Credit Event"), "text"),
+            ("event_type", self.env._("Type"), "text"),
+            ("severity", self.env._("Severity"), "text"),
+            ("state", self.env._("State"), "text"),
+            ("date", self.env._("Date"), "text"),
+            ("deadline", self.env._("Deadline"), "text"),
+            ("escalation_level", self.env._("Escalation Level"), "number"),
+            ("amount", self.env._("Amount"), "money"),
+            ("signals", self.env._("Signals"), "text"),
+            ("response_plan", self.env._("Response Plan"), "text"),
+            ("owner", self.env._("Owner"), "text"),
+        ]
+
+    def action_export_watch_list(self):
+        self.ensure_one()
+        today = fields.Date.to_string(fields.Date.context_today(self))
+        content = self._xlsx(
+            self.env._("Watch List"),
+            self._watch_columns(),
+            self._watch_rows(),
+            date_label=self.env._("open on %(date)s", date=today),
+        )
+        return self._download(content, self.env._("Watch List %(date)s.xlsx", date=today))
 
     # ------------------------------------------------------------------------------------------
     # Downloads
