@@ -19,6 +19,24 @@ PARTNER_CREDIT = {
 }
 
 
+ORDER_CREDIT = {"name": {}, "credit_check_level": {}, "credit_hold_message": {}}
+
+
+def customer_list(domain):
+    """The call of the customer list with the credit columns, filtered by ``domain``."""
+    return (
+        "res.partner",
+        "web_search_read",
+        [domain],
+        {"specification": PARTNER_CREDIT, "limit": 80},
+    )
+
+
+def form(model, record_id, specification):
+    """The call of a record's form."""
+    return (model, "web_read", [[record_id]], {"specification": specification})
+
+
 @tagged("post_install", "-at_install")
 class TestReadonlyScreens(CreditCommon, HttpCase):
     """The screens that only read (lists, forms, searches, graphs and pivots of the credit
@@ -63,19 +81,9 @@ class TestReadonlyScreens(CreditCommon, HttpCase):
         self._assert_read_only(
             "credit_analyst",
             [
-                (
-                    "res.partner",
-                    "web_search_read",
-                    [[("credit_over_limit", "=", True)]],
-                    {"specification": PARTNER_CREDIT, "limit": 80},
-                ),
-                (
-                    "res.partner",
-                    "web_search_read",
-                    [[("credit_is_overdue", "=", True)]],
-                    {"specification": PARTNER_CREDIT, "limit": 80},
-                ),
-                ("res.partner", "web_read", [[customer]], {"specification": PARTNER_CREDIT}),
+                customer_list([("credit_over_limit", "=", True)]),
+                customer_list([("credit_is_overdue", "=", True)]),
+                form("res.partner", customer, PARTNER_CREDIT),
                 (
                     "res.partner",
                     "web_read_group",
@@ -106,18 +114,7 @@ class TestReadonlyScreens(CreditCommon, HttpCase):
                     [[]],
                     {"specification": {"name": {}, "state": {}, "total_score": {}}},
                 ),
-                (
-                    "sale.order",
-                    "web_read",
-                    [[self.order.id]],
-                    {
-                        "specification": {
-                            "name": {},
-                            "credit_check_level": {},
-                            "credit_hold_message": {},
-                        }
-                    },
-                ),
+                form("sale.order", self.order.id, ORDER_CREDIT),
             ],
         )
 
@@ -125,35 +122,14 @@ class TestReadonlyScreens(CreditCommon, HttpCase):
         self._assert_read_only(
             "credit_auditor",
             [
-                (
-                    "res.partner",
-                    "web_search_read",
-                    [[("credit_over_limit", "=", True)]],
-                    {"specification": PARTNER_CREDIT, "limit": 80},
-                ),
-                (
-                    "res.partner",
-                    "web_read",
-                    [[self.customer.id]],
-                    {"specification": PARTNER_CREDIT},
-                ),
+                customer_list([("credit_over_limit", "=", True)]),
+                form("res.partner", self.customer.id, PARTNER_CREDIT),
             ],
         )
         self._assert_read_only(
             "credit_sales",
             [
-                (
-                    "sale.order",
-                    "web_read",
-                    [[self.order.id]],
-                    {
-                        "specification": {
-                            "name": {},
-                            "credit_check_level": {},
-                            "credit_hold_message": {},
-                        }
-                    },
-                ),
+                form("sale.order", self.order.id, ORDER_CREDIT),
                 (
                     "sale.order",
                     "web_search_read",

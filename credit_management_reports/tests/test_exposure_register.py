@@ -1,17 +1,13 @@
-import base64
-import io
 from datetime import timedelta
-
-import openpyxl
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from odoo.addons.credit_management.tests.common import CreditCommon
+from .common import ReportCommon
 
 
 @tagged("post_install", "-at_install")
-class TestExposureRegister(CreditCommon):
+class TestExposureRegister(ReportCommon):
     """The exposure register XLSX: every bucket, the limit, available credit and utilisation,
     today from the exposure service, on a past date from that day's snapshot."""
 
@@ -24,21 +20,12 @@ class TestExposureRegister(CreditCommon):
         cls._invoice(cls.customer, 300.0, days_ago=5, due_in=30)  # not due
 
     def _export(self, user, **values):
-        wizard = (
-            self.env["credit.report.wizard"]
-            .with_user(user)
-            .create({"partner_ids": [(6, 0, self.customer.ids)]} | values)
+        _sheet, rows = self._report(
+            user,
+            "action_export_exposure",
+            **({"partner_ids": [(6, 0, self.customer.ids)]} | values),
         )
-        action = wizard.action_export_exposure()
-        attachment = self.env["ir.attachment"].browse(
-            int(action["url"].split("/")[3].split("?")[0])
-        )
-        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas))).active
-        header = [cell.value for cell in sheet[5]]
-        return {
-            row[0]: dict(zip(header, row, strict=True))
-            for row in sheet.iter_rows(min_row=6, values_only=True)
-        }
+        return {row["Customer"]: row for row in rows}
 
     def test_today_is_the_exposure_service(self):
         row = self._export(self.analyst)["Credit Customer"]

@@ -1,15 +1,10 @@
-import base64
-import io
-
-import openpyxl
-
 from odoo.tests import tagged
 
-from odoo.addons.credit_management.tests.common import CreditCommon
+from .common import ReportCommon
 
 
 @tagged("post_install", "-at_install")
-class TestWatchList(CreditCommon):
+class TestWatchList(ReportCommon):
     """The watch list XLSX: open credit events with signals, response plan and owner, and
     the watched or held customers without one; resolved events and quiet customers are not
     on it; a salesperson gets their customers' only."""
@@ -39,21 +34,15 @@ class TestWatchList(CreditCommon):
         cls.quiet = cls.env["res.partner"].create({"name": "Quiet Customer", "is_company": True})
 
     def _export(self, user):
-        wizard = (
-            self.env["credit.report.wizard"]
-            .with_user(user)
-            .create({"partner_ids": [(6, 0, (self.customer | self.held | self.quiet).ids)]})
+        _sheet, rows = self._report(
+            user,
+            "action_export_watch_list",
+            partner_ids=[(6, 0, (self.customer | self.held | self.quiet).ids)],
         )
-        action = wizard.action_export_watch_list()
-        attachment = self.env["ir.attachment"].browse(
-            int(action["url"].split("/")[3].split("?")[0])
-        )
-        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas))).active
-        header = [cell.value for cell in sheet[5]]
         return [
-            dict(zip(header, row, strict=True))
-            for row in sheet.iter_rows(min_row=6, values_only=True)
-            if row[0] and not row[0].startswith(("Subtotal", "Total"))
+            row
+            for row in rows
+            if row["Customer"] and not row["Customer"].startswith(("Subtotal", "Total"))
         ]
 
     def test_open_events_and_watched_customers(self):

@@ -123,6 +123,15 @@ class CreditReportWizard(models.TransientModel):
             for pid, name, salesperson, rating, status in rows
         }
 
+    def _customer_columns(self):
+        """The first columns of every report: the values of :meth:`_customer_attributes`."""
+        return [
+            ("customer", self.env._("Customer"), "text"),
+            ("salesperson", self.env._("Salesperson"), "text"),
+            ("rating", self.env._("Rating"), "text"),
+            ("status", self.env._("Credit Status"), "text"),
+        ]
+
     def _aging_rows(self):
         """One row per customer: its aging on the date (credit.exposure._aging), its limit,
         exposure and available credit today (credit.exposure._get_exposure), rating, status
@@ -159,10 +168,7 @@ class CreditReportWizard(models.TransientModel):
             "days_over_180": self.env._("Over 180 Days"),
         }
         return [
-            ("customer", self.env._("Customer"), "text"),
-            ("salesperson", self.env._("Salesperson"), "text"),
-            ("rating", self.env._("Rating"), "text"),
-            ("status", self.env._("Credit Status"), "text"),
+            *self._customer_columns(),
             *((key, labels[key], "money") for key, _condition in AGING_BUCKETS),
             ("unapplied_credits", self.env._("Unapplied Credits"), "money"),
             ("total", self.env._("Open Receivable"), "money"),
@@ -314,10 +320,7 @@ class CreditReportWizard(models.TransientModel):
 
     def _exposure_columns(self):
         return [
-            ("customer", self.env._("Customer"), "text"),
-            ("salesperson", self.env._("Salesperson"), "text"),
-            ("rating", self.env._("Rating"), "text"),
-            ("status", self.env._("Credit Status"), "text"),
+            *self._customer_columns(),
             ("receivable_not_due", self.env._("Receivable Not Due"), "money"),
             ("overdue", self.env._("Overdue"), "money"),
             ("unapplied_credits", self.env._("Unapplied Credits"), "money"),
@@ -412,10 +415,7 @@ class CreditReportWizard(models.TransientModel):
 
     def _watch_columns(self):
         return [
-            ("customer", self.env._("Customer"), "text"),
-            ("salesperson", self.env._("Salesperson"), "text"),
-            ("status", self.env._("Credit Status"), "text"),
-            ("rating", self.env._("Rating"), "text"),
+            *self._customer_columns(),
             ("event", self.env._("Credit Event"), "text"),
             ("event_type", self.env._("Type"), "text"),
             ("severity", self.env._("Severity"), "text"),
