@@ -123,19 +123,20 @@ class CreditMonitoringOverdue(models.AbstractModel):
                 if not event
             ]
         )
+        escalated = Event
         if existing:
             self._overdue_write_figures(existing, values)
-            escalated = existing.filtered(
-                lambda e: values[e.partner_id.id]["escalation_level"] > previous[e.id]
+            # the level follows the days overdue both ways (tracked); activities only on a rise
+            moved = existing.filtered(
+                lambda e: values[e.partner_id.id]["escalation_level"] != previous[e.id]
             )
-            for level in sorted({values[e.partner_id.id]["escalation_level"] for e in escalated}):
-                escalated.filtered(
+            for level in sorted({values[e.partner_id.id]["escalation_level"] for e in moved}):
+                moved.filtered(
                     lambda e, lv=level: values[e.partner_id.id]["escalation_level"] == lv
                 )._credit_workflow_write(
                     {"escalation_level": level, "severity": SEVERITY_RANKS[min(level, 3)]}
                 )
-        else:
-            escalated = Event
+            escalated = moved.filtered(lambda e: e.escalation_level > previous[e.id])
         raised = (created | escalated).filtered("escalation_level")
         for level in sorted(set(raised.mapped("escalation_level"))):
             raised.filtered(lambda e, lv=level: e.escalation_level == lv)._ask_sales_and_finance(
