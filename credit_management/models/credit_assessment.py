@@ -49,6 +49,7 @@ WORKFLOW_FIELDS = {
     "submit_date",
     "reviewer_id",
     "approved_by_id",
+    "rejected_by_id",
     "decision_date",
     "history_invoice_count",
     "history_on_time_rate",
@@ -174,6 +175,7 @@ class CreditAssessment(models.Model):
     submit_date = fields.Datetime(readonly=True, copy=False)
     reviewer_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    rejected_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     decision_date = fields.Datetime(readonly=True, copy=False)
 
     # the periodic review this assessment answers (scheduled by credit_monitoring_review.py)
@@ -653,7 +655,13 @@ class CreditAssessment(models.Model):
                         assessment=assessment.name,
                     )
                 )
-        self._credit_workflow_write({"state": "rejected", "decision_date": fields.Datetime.now()})
+        self._credit_workflow_write(
+            {
+                "state": "rejected",
+                "rejected_by_id": self.env.uid,
+                "decision_date": fields.Datetime.now(),
+            }
+        )
         for assessment in self:
             assessment._close_finance_activities(self.env._("Rejected"))
             assessment._notify_salesperson(

@@ -65,6 +65,9 @@ class CreditRelease(models.Model):
         "res.users", string="Decided By", required=True, readonly=True, default=lambda s: s.env.user
     )
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    hold_date = fields.Datetime(
+        string="Held On", readonly=True, help="When the document was first held."
+    )
 
     _sql_constraints = (
         (

@@ -120,6 +120,7 @@ class CreditReleaseWizard(models.TransientModel):
                 "salesperson_id": document._credit_salesperson().id,
                 "reason": self.reason,
                 "manual_hold": document.sudo().credit_hold_manual,
+                "hold_date": document.sudo().credit_hold_date,
                 "user_id": self.env.uid,
             }
         )

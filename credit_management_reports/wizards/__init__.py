@@ -1,1 +1,2 @@
 from . import credit_report_wizard
+from . import credit_report_wizard_finance

@@ -1,10 +1,12 @@
-import base64
 import io
+from datetime import datetime, time, timedelta
+
+import pytz
 
 import xlsxwriter
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from odoo.addons.credit_management.models.credit_common import (
@@ -14,6 +16,9 @@ from odoo.addons.credit_management.models.credit_common import (
     HOLD_STATUSES,
 )
 from odoo.addons.credit_management.models.credit_exposure import AGING_BUCKETS, SNAPSHOT_FIGURES
+
+# report key -> method building (content, file name); the download route serves these only
+XLSX_REPORTS = ("aging", "exposure", "watch_list", "assessments", "holds", "compliance")
 
 
 class CreditReportWizard(models.TransientModel):
@@ -25,6 +30,12 @@ class CreditReportWizard(models.TransientModel):
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
+    )
+    date_from = fields.Date(
+        string="From",
+        default=lambda self: fields.Date.context_today(self).replace(day=1),
+        help="First day of the period of the assessment register, the holds and releases and "
+        "the compliance exceptions; the period ends on the As of date.",
     )
     date = fields.Date(
         string="As of",
@@ -185,7 +196,8 @@ class CreditReportWizard(models.TransientModel):
         """One report as an XLSX file (bytes), written row by row in constant memory: the
         title, the company, date and currency, and the filters on top; a frozen header with an
         autofilter; ``rows`` (ordered by salesperson) with a subtotal per salesperson and a
-        total. ``columns``: ``[(key, label, "text" | "money" | "number")]``."""
+        total. ``columns``: ``[(key, label, kind)]``, kind "text", "money" (totalled),
+        "amount" (money not totalled: a limit, a figure of its own row) or "number"."""
         self.ensure_one()
         output = io.BytesIO()
         book = xlsxwriter.Workbook(output, {"constant_memory": True, "in_memory": True})
@@ -196,6 +208,7 @@ class CreditReportWizard(models.TransientModel):
             "head": book.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1}),
             "text": book.add_format({}),
             "money": book.add_format({"num_format": money_format}),
+            "amount": book.add_format({"num_format": money_format}),
             "number": book.add_format({"num_format": "0.0"}),
             "sub_text": book.add_format({"bold": True, "top": 1}),
             "sub_money": book.add_format({"bold": True, "top": 1, "num_format": money_format}),
@@ -273,31 +286,8 @@ class CreditReportWizard(models.TransientModel):
                 customers, self.company_id, commercial_ids=customers.ids
             )
         else:
-            snapshots = (
-                self.env["credit.exposure.snapshot"]
-                .sudo()
-                .search_read(
-                    [
-                        ("company_id", "=", self.company_id.id),
-                        ("date", "=", self.date),
-                        ("partner_id", "in", customers.ids),
-                    ],
-                    ["partner_id", *SNAPSHOT_FIGURES],
-                    load=None,
-                )
-            )
-            if not snapshots:
-                raise UserError(
-                    self.env._(
-                        "No exposure snapshot of %(date)s in %(company)s: the register of a past "
-                        "date comes from the daily snapshots (see the company's snapshot "
-                        "retention in the Credit Settings).",
-                        date=fields.Date.to_string(self.date),
-                        company=self.company_id.name,
-                    )
-                )
             figures = {}
-            for snapshot in snapshots:
+            for snapshot in self._exposure_snapshots(customers):
                 values = {key: snapshot[key] for key in SNAPSHOT_FIGURES}
                 limit = values["limit"]
                 values["available"] = limit - values["total"] if limit > 0 else 0.0
@@ -318,6 +308,33 @@ class CreditReportWizard(models.TransientModel):
         rows.sort(key=lambda row: (row["salesperson"], row["customer"]))
         return rows
 
+    def _exposure_snapshots(self, customers):
+        """The figures of ``customers`` in the exposure snapshot of the date."""
+        snapshots = (
+            self.env["credit.exposure.snapshot"]
+            .sudo()
+            .search_read(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("date", "=", self.date),
+                    ("partner_id", "in", customers.ids),
+                ],
+                ["partner_id", *SNAPSHOT_FIGURES],
+                load=None,
+            )
+        )
+        if not snapshots:
+            raise UserError(
+                self.env._(
+                    "No exposure snapshot of %(date)s in %(company)s: the register of a past "
+                    "date comes from the daily snapshots (see the company's snapshot "
+                    "retention in the Credit Settings).",
+                    date=fields.Date.to_string(self.date),
+                    company=self.company_id.name,
+                )
+            )
+        return snapshots
+
     def _exposure_columns(self):
         return [
             *self._customer_columns(),
@@ -336,6 +353,11 @@ class CreditReportWizard(models.TransientModel):
     def action_export_exposure(self):
         self.ensure_one()
         self._check_date()
+        if self.date < fields.Date.context_today(self):
+            self._exposure_snapshots(self._customers())
+        return self._download("exposure")
+
+    def _exposure_file(self):
         today = fields.Date.context_today(self)
         content = self._xlsx(
             self.env._("Exposure Register"),
@@ -345,10 +367,7 @@ class CreditReportWizard(models.TransientModel):
             if self.date < today
             else self.env._("today %(date)s", date=fields.Date.to_string(self.date)),
         )
-        return self._download(
-            content,
-            self.env._("Exposure Register %(date)s.xlsx", date=fields.Date.to_string(self.date)),
-        )
+        return content, self._file_name(self.env._("Exposure Register"))
 
     # ------------------------------------------------------------------------------------------
     # Watch list
@@ -431,6 +450,9 @@ class CreditReportWizard(models.TransientModel):
 
     def action_export_watch_list(self):
         self.ensure_one()
+        return self._download("watch_list")
+
+    def _watch_list_file(self):
         today = fields.Date.to_string(fields.Date.context_today(self))
         content = self._xlsx(
             self.env._("Watch List"),
@@ -438,35 +460,68 @@ class CreditReportWizard(models.TransientModel):
             self._watch_rows(),
             date_label=self.env._("open on %(date)s", date=today),
         )
-        return self._download(content, self.env._("Watch List %(date)s.xlsx", date=today))
+        return content, self.env._("Watch List %(date)s.xlsx", date=today)
 
     # ------------------------------------------------------------------------------------------
-    # Downloads
+    # Downloads: the button checks, the read-only download route builds the file
     # ------------------------------------------------------------------------------------------
     def _check_date(self):
         if self.date > fields.Date.context_today(self):
             raise UserError(self.env._("A report is of a day that has come: choose a past date."))
 
-    def _download(self, content, name):
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": name,
-                "datas": base64.b64encode(content),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
+    def _check_period(self):
+        self._check_date()
+        if not self.date_from or self.date_from > self.date:
+            raise UserError(
+                self.env._("Choose the first day of the period, on or before the As of date.")
+            )
+
+    def _check_finance(self):
+        """Reports on finance's and audit's records (assessments, releases, compliance) are
+        theirs."""
+        if not (self.env.user.has_group(ANALYST) or self.env.user.has_group(AUDITOR)):
+            raise AccessError(self.env._("This report is for credit finance and internal audit."))
+
+    def _period_bounds(self):
+        """The period as UTC datetimes ``[start, end)``: its first day at midnight to the day
+        after the As of date at midnight, in the user's time zone."""
+        zone = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        return tuple(
+            zone.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            for day in (self.date_from, self.date + timedelta(days=1))
         )
+
+    def _download(self, report):
+        """Open the download of ``report``: the route builds it on a read-only cursor."""
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
+            "url": f"/credit_management_reports/xlsx/{self.id}/{report}",
             "target": "self",
         }
+
+    def _report_file(self, report):
+        """``(content, file name)`` of the XLSX ``report`` (one of XLSX_REPORTS)."""
+        self.ensure_one()
+        if report not in XLSX_REPORTS:
+            raise UserError(self.env._("There is no credit report %(report)s.", report=report))
+        return getattr(self, f"_{report}_file")()
+
+    def _file_name(self, title, period=False):
+        if period:
+            return self.env._(
+                "%(title)s %(start)s to %(end)s.xlsx",
+                title=title,
+                start=fields.Date.to_string(self.date_from),
+                end=fields.Date.to_string(self.date),
+            )
+        return self.env._(
+            "%(title)s %(date)s.xlsx", title=title, date=fields.Date.to_string(self.date)
+        )
 
     def action_export_aging(self):
         self.ensure_one()
         self._check_date()
-        return self._download(
-            self._aging_xlsx(),
-            self.env._("Receivable Aging %(date)s.xlsx", date=fields.Date.to_string(self.date)),
-        )
+        return self._download("aging")
+
+    def _aging_file(self):
+        return self._aging_xlsx(), self._file_name(self.env._("Receivable Aging"))
