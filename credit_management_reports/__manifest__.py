@@ -1,7 +1,7 @@
 {
     "name": "Credit Management Reports",
     "summary": "XLSX and PDF reports on customer credit",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Credit Management for Odoo",
@@ -10,6 +10,10 @@
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/credit_reports_security.xml",
+        "report/credit_report_templates.xml",
+        "report/credit_reports.xml",
+        "views/credit_assessment_report_views.xml",
         "views/credit_report_wizard_views.xml",
     ],
     "installable": True,

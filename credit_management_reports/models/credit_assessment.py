@@ -1,0 +1,79 @@
+import base64
+
+from odoo import fields, models
+
+from odoo.addons.credit_management.models.credit_common import ANALYST, AUDITOR
+from odoo.addons.credit_management.models.credit_guarded import credit_workflow
+
+
+class CreditAssessment(models.Model):
+    _inherit = "credit.assessment"
+
+    decision_report_ids = fields.One2many(
+        "credit.assessment.report",
+        "assessment_id",
+        string="Assessment Reports",
+        groups=f"{ANALYST},{AUDITOR}",
+        help="The report of each decision, as it was made when finance decided.",
+    )
+
+    def action_approve(self):
+        result = super().action_approve()
+        self._credit_file_decision_report("approved")
+        return result
+
+    def action_reject(self):
+        result = super().action_reject()
+        self._credit_file_decision_report("rejected")
+        return result
+
+    def _credit_file_decision_report(self, decision):
+        """P3.1.3: the assessment report of the decision just made, rendered as a PDF from the
+        assessment, kept with it (credit.assessment.report) and attached to the customer's
+        credit file, where finance and audit find it."""
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        report_ref = "credit_management_reports.credit_assessment_report_action"
+        for assessment in self:
+            pdf, _kind = Report.sudo()._render_qweb_pdf(report_ref, assessment.ids)
+            name = self.env._(
+                "Credit Assessment %(name)s %(decision)s.pdf",
+                name=assessment.name.replace("/", "-"),
+                decision=dict(
+                    self.env["credit.assessment.report"]._fields["decision"]._description_selection(
+                        self.env
+                    )
+                )[decision],
+            )
+            with credit_workflow(self.env):
+                self.env["credit.assessment.report"].sudo().create(
+                    {
+                        "name": name,
+                        "assessment_id": assessment.id,
+                        "decision": decision,
+                        "user_id": self.env.uid,
+                        "date": assessment.decision_date or fields.Datetime.now(),
+                        "pdf": base64.b64encode(pdf),
+                    }
+                )
+            file = self.env["credit.file"]._for_partner(
+                assessment.partner_id, assessment.company_id
+            )
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": name,
+                        "raw": pdf,
+                        "res_model": "credit.file",
+                        "res_id": file.id,
+                        "mimetype": "application/pdf",
+                    }
+                )
+            )
+            file.sudo().message_post(
+                body=self.env._(
+                    "Assessment report of %(assessment)s filed.", assessment=assessment.name
+                ),
+                attachment_ids=attachment.ids,
+            )
