@@ -15,6 +15,7 @@
         "report/credit_reports.xml",
         "views/credit_assessment_report_views.xml",
         "views/credit_report_wizard_views.xml",
+        "views/credit_dashboard_views.xml",
     ],
     "installable": True,
 }
