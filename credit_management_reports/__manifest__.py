@@ -11,11 +11,13 @@
     "data": [
         "security/ir.model.access.csv",
         "security/credit_reports_security.xml",
+        "data/ir_cron_data.xml",
         "report/credit_report_templates.xml",
         "report/credit_reports.xml",
         "views/credit_assessment_report_views.xml",
         "views/credit_report_wizard_views.xml",
         "views/credit_dashboard_views.xml",
+        "views/res_company_views.xml",
     ],
     "installable": True,
 }

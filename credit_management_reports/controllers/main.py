@@ -1,5 +1,8 @@
 from odoo import http
+from odoo.exceptions import AccessError
 from odoo.http import content_disposition, request
+
+from ..wizards.credit_report_wizard import XLSX_REPORTS
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -13,12 +16,16 @@ class CreditReportController(http.Controller):
     )
     def credit_report_xlsx(self, wizard_id, report):
         """Build and send an XLSX credit report of the wizard ``wizard_id`` (the user's own:
-        wizards are readable by their creator only). The report only reads, so it runs on a
+        its creator only). The report only reads, so it runs on a
         read-only cursor, which a database replica can serve (``db_replica_host``)."""
         wizard = request.env["credit.report.wizard"].browse(wizard_id).exists()
-        if not wizard:
+        # a wizard holds its user's choices: only that user downloads its reports
+        if not wizard or wizard.create_uid != request.env.user or report not in XLSX_REPORTS:
             raise request.not_found()
-        wizard.check_access("read")
+        try:
+            wizard.check_access("read")
+        except AccessError:
+            raise request.not_found() from None
         content, name = wizard._report_file(report)
         return request.make_response(
             content,

@@ -5,3 +5,5 @@ from . import test_watch_list
 from . import test_finance_reports
 from . import test_pdf_reports
 from . import test_dashboard
+from . import test_monthly_pack
+from . import test_download_route
