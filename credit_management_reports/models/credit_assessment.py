@@ -39,9 +39,9 @@ class CreditAssessment(models.Model):
                 "Credit Assessment %(name)s %(decision)s.pdf",
                 name=assessment.name.replace("/", "-"),
                 decision=dict(
-                    self.env["credit.assessment.report"]._fields["decision"]._description_selection(
-                        self.env
-                    )
+                    self.env["credit.assessment.report"]
+                    ._fields["decision"]
+                    ._description_selection(self.env)
                 )[decision],
             )
             with credit_workflow(self.env):

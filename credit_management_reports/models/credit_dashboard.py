@@ -1,4 +1,5 @@
 from datetime import timedelta
+from types import MappingProxyType
 
 from odoo import fields, models, tools
 from odoo.tools import SQL
@@ -40,16 +41,14 @@ class CreditDashboard(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     held_count = fields.Integer(string="Held Documents", compute="_compute_counters")
     held_oldest_days = fields.Integer(string="Oldest Hold (Days)", compute="_compute_counters")
-    held_amount = fields.Monetary(string="Held Amount", compute="_compute_counters")
+    held_amount = fields.Monetary(compute="_compute_counters")
     review_soon_count = fields.Integer(string="Reviews Due Soon", compute="_compute_counters")
     review_overdue_count = fields.Integer(string="Reviews Overdue", compute="_compute_counters")
     watch_count = fields.Integer(string="Watch List", compute="_compute_counters")
     event_count = fields.Integer(string="Open Credit Events", compute="_compute_counters")
     overdue_amount = fields.Monetary(string="Overdue", compute="_compute_counters")
     over_limit_count = fields.Integer(string="Over the Limit", compute="_compute_counters")
-    release_month_count = fields.Integer(
-        string="Releases This Month", compute="_compute_counters"
-    )
+    release_month_count = fields.Integer(string="Releases This Month", compute="_compute_counters")
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -65,9 +64,7 @@ class CreditDashboard(models.Model):
         return [
             self.env[model]
             .sudo()
-            .search(
-                [("company_id", "=", self.company_id.id), ("credit_hold_state", "=", "held")]
-            )
+            .search([("company_id", "=", self.company_id.id), ("credit_hold_state", "=", "held")])
             for model in ("sale.order", "account.move")
         ]
 
@@ -204,25 +201,27 @@ class CreditAgingLine(models.Model):
     _auto = False
     _order = "date_maturity, id"
     # flushed before the view is read
-    _depends = {
-        "account.move.line": [
-            "account_id",
-            "amount_residual",
-            "company_id",
-            "date_maturity",
-            "move_id",
-            "parent_state",
-            "partner_id",
-            "reconciled",
-        ],
-        "account.account": ["account_type"],
-        "res.partner": ["commercial_partner_id", "user_id"],
-    }
+    _depends = MappingProxyType(
+        {
+            "account.move.line": [
+                "account_id",
+                "amount_residual",
+                "company_id",
+                "date_maturity",
+                "move_id",
+                "parent_state",
+                "partner_id",
+                "reconciled",
+            ],
+            "account.account": ["account_type"],
+            "res.partner": ["commercial_partner_id", "user_id"],
+        }
+    )
 
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    salesperson_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    salesperson_id = fields.Many2one("res.users", readonly=True)
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
     days_overdue = fields.Integer(readonly=True, aggregator="max")
@@ -270,16 +269,18 @@ class CreditUtilization(models.Model):
     _description = "Credit Utilisation Distribution"
     _auto = False
     _order = "utilization desc, id"
-    _depends = {
-        "credit.exposure.snapshot": [
-            "company_id",
-            "date",
-            "limit",
-            "partner_id",
-            "total",
-            "utilization",
-        ],
-    }
+    _depends = MappingProxyType(
+        {
+            "credit.exposure.snapshot": [
+                "company_id",
+                "date",
+                "limit",
+                "partner_id",
+                "total",
+                "utilization",
+            ],
+        }
+    )
 
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")

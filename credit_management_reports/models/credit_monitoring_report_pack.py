@@ -37,9 +37,11 @@ class CreditMonitoringReportPack(models.AbstractModel):
 
     @api.model
     def _pack_recipients(self, company):
-        return company.credit_report_group_id.sudo().users.filtered(
-            lambda user: company in user.company_ids and user.partner_id.email
-        ).partner_id
+        return (
+            company.credit_report_group_id.sudo()
+            .users.filtered(lambda user: company in user.company_ids and user.partner_id.email)
+            .partner_id
+        )
 
     @api.model
     def _send_pack(self, company, month):

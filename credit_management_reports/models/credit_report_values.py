@@ -29,9 +29,7 @@ class CreditAssessmentReportValues(models.AbstractModel):
             "doc_ids": docids,
             "doc_model": "credit.assessment",
             "docs": docs,
-            "decision_labels": dict(
-                docs._fields["state"]._description_selection(self.env)
-            ),
+            "decision_labels": dict(docs._fields["state"]._description_selection(self.env)),
             "type_labels": dict(docs._fields["type"]._description_selection(self.env)),
         }
 
@@ -53,9 +51,9 @@ class CreditFileSummaryValues(models.AbstractModel):
         summaries = {}
         for file in docs:
             partner = file.partner_id.with_company(file.company_id).sudo()
-            figures = Exposure._get_exposure(
-                partner, file.company_id, commercial_ids=partner.ids
-            )[partner.id]
+            figures = Exposure._get_exposure(partner, file.company_id, commercial_ids=partner.ids)[
+                partner.id
+            ]
             domain = [("partner_id", "=", partner.id), ("company_id", "=", file.company_id.id)]
             summaries[file.id] = {
                 "partner": partner,

@@ -69,8 +69,10 @@ class TestDashboard(FinanceReportCommon):
         self._invoice(customer, 100.0, days_ago=10, due_in=30)
         self._invoice(customer, 200.0, days_ago=50, due_in=10)
         self._invoice(customer, 400.0, days_ago=200, due_in=0)
-        lines = self.env["credit.aging.line"].with_user(self.auditor).search(
-            [("partner_id", "=", customer.id)]
+        lines = (
+            self.env["credit.aging.line"]
+            .with_user(self.auditor)
+            .search([("partner_id", "=", customer.id)])
         )
         by_bucket = {}
         for line in lines:
@@ -95,8 +97,10 @@ class TestDashboard(FinanceReportCommon):
         )
         self._order(used, 900.0)
         self.env["credit.monitoring.snapshot"]._snapshot_now()
-        row = self.env["credit.utilization"].with_user(self.analyst).search(
-            [("partner_id", "=", used.id)]
+        row = (
+            self.env["credit.utilization"]
+            .with_user(self.analyst)
+            .search([("partner_id", "=", used.id)])
         )
         self.assertEqual((row.date, row.band), (self.today, "80_100"))
         self.assertAlmostEqual(row.utilization, 90.0)

@@ -40,6 +40,4 @@ class TestDownloadRoute(HttpCase):
         # someone else's wizard is not theirs to download
         self.authenticate("route_auditor", "route_auditor")
         self.assertEqual(self.url_open(url).status_code, 404)
-        self.assertEqual(
-            self.url_open(url.replace("/aging", "/nonsense")).status_code, 404
-        )
+        self.assertEqual(self.url_open(url.replace("/aging", "/nonsense")).status_code, 404)

@@ -87,9 +87,7 @@ class TestAssessmentRegister(FinanceReportCommon):
         )
         _sheet, rows = self._report(self.auditor, "action_export_assessments", **self.period)
         rows = self._customer_rows(rows)
-        self.assertEqual(
-            [row["Assessment"] for row in rows], [assessment.name, draft.name]
-        )
+        self.assertEqual([row["Assessment"] for row in rows], [assessment.name, draft.name])
         row = rows[0]
         self.assertEqual(row["Submitted By"], self.salesperson.name)
         self.assertEqual(row["Approved or Rejected By"], self.analyst.name)
@@ -102,16 +100,20 @@ class TestAssessmentRegister(FinanceReportCommon):
         self.assertEqual(row["Rating"], assessment.approved_rating_id.name)
 
     def test_rejection_names_who_rejected(self):
-        assessment = self.env["credit.assessment"].with_user(self.salesperson).create(
-            {
-                "partner_id": self.customer.id,
-                "type": "new",
-                "requested_limit": 5000.0,
-                "document_ids": [
-                    Command.create({"type_id": t.id, "file": PDF, "filename": "doc.pdf"})
-                    for t in self.env["credit.document.type"].search([])
-                ],
-            }
+        assessment = (
+            self.env["credit.assessment"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "type": "new",
+                    "requested_limit": 5000.0,
+                    "document_ids": [
+                        Command.create({"type_id": t.id, "file": PDF, "filename": "doc.pdf"})
+                        for t in self.env["credit.document.type"].search([])
+                    ],
+                }
+            )
         )
         assessment.action_submit()
         assessment.with_user(self.analyst).finance_comment = "Statements are two years old"
@@ -141,8 +143,10 @@ class TestAssessmentRegister(FinanceReportCommon):
             wizard._report_file("assessments")
 
     def test_period_must_end_after_it_starts(self):
-        wizard = self.env["credit.report.wizard"].with_user(self.analyst).create(
-            {"date_from": self.today, "date": self.today - timedelta(days=1)}
+        wizard = (
+            self.env["credit.report.wizard"]
+            .with_user(self.analyst)
+            .create({"date_from": self.today, "date": self.today - timedelta(days=1)})
         )
         with self.assertRaisesRegex(UserError, "first day of the period"):
             wizard.action_export_assessments()

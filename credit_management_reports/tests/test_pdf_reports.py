@@ -46,13 +46,17 @@ class TestPdfReports(FinanceReportCommon):
         return pdf
 
     def _logged(self, user, records):
-        return self.env["credit.access.log"].sudo().search_count(
-            [
-                ("user_id", "=", user.id),
-                ("res_model", "=", records._name),
-                ("res_id", "in", records.ids),
-                ("channel", "=", "download"),
-            ]
+        return (
+            self.env["credit.access.log"]
+            .sudo()
+            .search_count(
+                [
+                    ("user_id", "=", user.id),
+                    ("res_model", "=", records._name),
+                    ("res_id", "in", records.ids),
+                    ("channel", "=", "download"),
+                ]
+            )
         )
 
     def test_approval_files_the_report_in_chinese(self):
@@ -99,16 +103,20 @@ class TestPdfReports(FinanceReportCommon):
 
     def test_rejection_files_the_report(self):
         assessment = self._approved_assessment(self.customer, self.analyst)
-        review = self.env["credit.assessment"].with_user(self.salesperson).create(
-            {
-                "partner_id": self.customer.id,
-                "type": "adhoc",
-                "requested_limit": 90000.0,
-                "document_ids": [
-                    (0, 0, {"type_id": d.type_id.id, "file": d.file, "filename": d.filename})
-                    for d in assessment.sudo().document_ids
-                ],
-            }
+        review = (
+            self.env["credit.assessment"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "type": "adhoc",
+                    "requested_limit": 90000.0,
+                    "document_ids": [
+                        (0, 0, {"type_id": d.type_id.id, "file": d.file, "filename": d.filename})
+                        for d in assessment.sudo().document_ids
+                    ],
+                }
+            )
         )
         review.action_submit()
         review.with_user(self.analyst).finance_comment = "No audited statements"
@@ -145,5 +153,7 @@ class TestPdfReports(FinanceReportCommon):
         self.assertEqual(self._logged(self.auditor, file), 1)
         with self.assertRaises(AccessError):
             self._print(
-                self.salesperson, "credit_management_reports.credit_file_summary_report_action", file
+                self.salesperson,
+                "credit_management_reports.credit_file_summary_report_action",
+                file,
             )

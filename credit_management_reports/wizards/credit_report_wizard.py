@@ -2,7 +2,6 @@ import io
 from datetime import datetime, time, timedelta
 
 import pytz
-
 import xlsxwriter
 
 from odoo import api, fields, models
@@ -478,9 +477,7 @@ class CreditReportWizard(models.TransientModel):
 
     def _is_finance_reader(self):
         """Credit finance, internal audit, and the system's own runs (the monthly pack)."""
-        return (
-            self.env.su or self.env.user.has_group(ANALYST) or self.env.user.has_group(AUDITOR)
-        )
+        return self.env.su or self.env.user.has_group(ANALYST) or self.env.user.has_group(AUDITOR)
 
     def _check_finance(self):
         """Reports on finance's and audit's records (assessments, releases, compliance) are

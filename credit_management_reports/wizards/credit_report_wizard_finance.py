@@ -67,8 +67,7 @@ class CreditReportWizard(models.TransientModel):
                 "submitted": self._when(assessment.submit_date),
                 "submitted_by": assessment.submitted_by_id.name or "",
                 "decided": self._when(assessment.decision_date),
-                "decided_by": (assessment.approved_by_id or assessment.rejected_by_id).name
-                or "",
+                "decided_by": (assessment.approved_by_id or assessment.rejected_by_id).name or "",
                 "total_score": assessment.total_score if lines else 0.0,
                 "proposed_rating": assessment.proposed_rating_id.name or "",
                 "approved_rating": assessment.approved_rating_id.name or "",
@@ -86,27 +85,26 @@ class CreditReportWizard(models.TransientModel):
         return criteria, rows
 
     def _assessments_columns(self, criteria):
-        _ = self.env._
         return [
             *self._customer_columns(),
-            ("assessment", _("Assessment"), "text"),
-            ("type", _("Type"), "text"),
-            ("state", _("State"), "text"),
-            ("created", _("Created On"), "text"),
-            ("submitted", _("Submitted On"), "text"),
-            ("submitted_by", _("Submitted By"), "text"),
-            ("decided", _("Decided On"), "text"),
-            ("decided_by", _("Approved or Rejected By"), "text"),
+            ("assessment", self.env._("Assessment"), "text"),
+            ("type", self.env._("Type"), "text"),
+            ("state", self.env._("State"), "text"),
+            ("created", self.env._("Created On"), "text"),
+            ("submitted", self.env._("Submitted On"), "text"),
+            ("submitted_by", self.env._("Submitted By"), "text"),
+            ("decided", self.env._("Decided On"), "text"),
+            ("decided_by", self.env._("Approved or Rejected By"), "text"),
             *((f"criterion_{c.id}", c.name, "number") for c in criteria),
-            *([("total_score", _("Total Score"), "number")] if criteria else []),
-            ("proposed_rating", _("Proposed Rating"), "text"),
-            ("approved_rating", _("Approved Rating"), "text"),
-            ("requested_limit", _("Requested Limit"), "amount"),
-            ("proposed_limit", _("Proposed Limit"), "amount"),
-            ("approved_limit", _("Approved Limit"), "amount"),
-            ("requested_terms", _("Requested Terms"), "text"),
-            ("proposed_terms", _("Proposed Terms"), "text"),
-            ("approved_terms", _("Approved Terms"), "text"),
+            *([("total_score", self.env._("Total Score"), "number")] if criteria else []),
+            ("proposed_rating", self.env._("Proposed Rating"), "text"),
+            ("approved_rating", self.env._("Approved Rating"), "text"),
+            ("requested_limit", self.env._("Requested Limit"), "amount"),
+            ("proposed_limit", self.env._("Proposed Limit"), "amount"),
+            ("approved_limit", self.env._("Approved Limit"), "amount"),
+            ("requested_terms", self.env._("Requested Terms"), "text"),
+            ("proposed_terms", self.env._("Proposed Terms"), "text"),
+            ("approved_terms", self.env._("Approved Terms"), "text"),
         ]
 
     def action_export_assessments(self):
@@ -209,21 +207,20 @@ class CreditReportWizard(models.TransientModel):
         return round((end - start).total_seconds() / 86400, 1) if start and end else 0.0
 
     def _holds_columns(self):
-        _ = self.env._
         return [
             *self._customer_columns(),
-            ("document", _("Document"), "text"),
-            ("answer", _("Answer"), "text"),
-            ("amount", _("Amount"), "money"),
-            ("exposure", _("Exposure Before"), "amount"),
-            ("limit", _("Credit Limit"), "amount"),
-            ("excess", _("Excess over Limit"), "amount"),
-            ("held", _("Held On"), "text"),
-            ("answered", _("Answered On"), "text"),
-            ("days", _("Days to Answer"), "number"),
-            ("by", _("Answered By"), "text"),
-            ("reason", _("Reason"), "text"),
-            ("rules", _("Rules Fired"), "text"),
+            ("document", self.env._("Document"), "text"),
+            ("answer", self.env._("Answer"), "text"),
+            ("amount", self.env._("Amount"), "money"),
+            ("exposure", self.env._("Exposure Before"), "amount"),
+            ("limit", self.env._("Credit Limit"), "amount"),
+            ("excess", self.env._("Excess over Limit"), "amount"),
+            ("held", self.env._("Held On"), "text"),
+            ("answered", self.env._("Answered On"), "text"),
+            ("days", self.env._("Days to Answer"), "number"),
+            ("by", self.env._("Answered By"), "text"),
+            ("reason", self.env._("Reason"), "text"),
+            ("rules", self.env._("Rules Fired"), "text"),
         ]
 
     def action_export_holds(self):
@@ -475,15 +472,14 @@ class CreditReportWizard(models.TransientModel):
         return rows
 
     def _compliance_columns(self):
-        _ = self.env._
         return [
             *self._customer_columns(),
-            ("check", _("Exception"), "text"),
-            ("record", _("Record"), "text"),
-            ("when", _("Date"), "text"),
-            ("figure", _("Amount"), "amount"),
-            ("detail", _("Detail"), "text"),
-            ("who", _("By"), "text"),
+            ("check", self.env._("Exception"), "text"),
+            ("record", self.env._("Record"), "text"),
+            ("when", self.env._("Date"), "text"),
+            ("figure", self.env._("Amount"), "amount"),
+            ("detail", self.env._("Detail"), "text"),
+            ("who", self.env._("By"), "text"),
         ]
 
     def action_export_compliance(self):
@@ -496,7 +492,9 @@ class CreditReportWizard(models.TransientModel):
         self._check_finance()
         title = self.env._("Compliance Exceptions")
         content = self._xlsx(
-            title, self._compliance_columns(), self._compliance_rows(),
+            title,
+            self._compliance_columns(),
+            self._compliance_rows(),
             date_label=self._period_label(),
         )
         return content, self._file_name(title, period=True)
