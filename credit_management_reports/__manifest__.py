@@ -19,5 +19,10 @@
         "views/credit_dashboard_views.xml",
         "views/res_company_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "credit_management_reports/static/src/scss/credit_dashboard.scss",
+        ],
+    },
     "installable": True,
 }

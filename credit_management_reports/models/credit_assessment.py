@@ -29,8 +29,8 @@ class CreditAssessment(models.Model):
 
     def _credit_file_decision_report(self, decision):
         """P3.1.3: the assessment report of the decision just made, rendered as a PDF from the
-        assessment, kept with it (credit.assessment.report) and attached to the customer's
-        credit file, where finance and audit find it."""
+        assessment, kept with it (credit.assessment.report, append-only) and listed in the
+        customer's credit file, with a note in the file's chatter."""
         Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
         report_ref = "credit_management_reports.credit_assessment_report_action"
         for assessment in self:
@@ -58,22 +58,12 @@ class CreditAssessment(models.Model):
             file = self.env["credit.file"]._for_partner(
                 assessment.partner_id, assessment.company_id
             )
-            attachment = (
-                self.env["ir.attachment"]
-                .sudo()
-                .create(
-                    {
-                        "name": name,
-                        "raw": pdf,
-                        "res_model": "credit.file",
-                        "res_id": file.id,
-                        "mimetype": "application/pdf",
-                    }
-                )
-            )
+            # the file lists the report (Assessment Reports) from the append-only record: a
+            # chatter attachment could be deleted by whoever may write the file
             file.sudo().message_post(
                 body=self.env._(
-                    "Assessment report of %(assessment)s filed.", assessment=assessment.name
+                    "Assessment report of %(assessment)s filed: %(name)s",
+                    assessment=assessment.name,
+                    name=name,
                 ),
-                attachment_ids=attachment.ids,
             )

@@ -123,7 +123,8 @@ class CreditDashboard(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         if domain is not None:
             action["domain"] = domain
-        action["context"] = dict(context or {}, create=False)
+        if context is not None:
+            action["context"] = context
         if name:
             action["name"] = name
         return action

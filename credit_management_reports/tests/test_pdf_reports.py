@@ -31,6 +31,11 @@ class TestPdfReports(FinanceReportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # wkhtmltopdf fetches the report's stylesheets from report.url: point it where nothing
+        # answers, so that what the PDF holds does not depend on a server running on this
+        # machine (Debian's unpatched wkhtmltopdf draws text in web fonts as shapes, which no
+        # PDF reader gives back as text; without them it writes text in the system fonts)
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
         cls.taiwan = cls.env["res.partner"].create(
             {"name": CHINESE_NAME, "is_company": True, "user_id": cls.salesperson.id}
         )
@@ -73,13 +78,22 @@ class TestPdfReports(FinanceReportCommon):
         for line in assessment.line_ids:
             self.assertIn(line.criterion_id.name, text)
         self.assertIn(assessment.approved_rating_id.name, text)
-        # filed on the credit file too, where finance and audit read it
+        # filed in the credit file too, where finance and audit read it, with a note
         file = self.env["credit.file"]._for_partner(self.taiwan, self.company)
-        attachment = self.env["ir.attachment"].search(
-            [("res_model", "=", "credit.file"), ("res_id", "=", file.id)]
-        )
-        self.assertEqual(attachment.raw, pdf)
         self.assertEqual(file.with_user(self.auditor).decision_report_ids, report)
+        self.assertIn(report.name, file.message_ids[0].body)
+        # its file is the report's own: nobody deletes or replaces it
+        stored = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "credit.assessment.report"),
+                ("res_id", "=", report.id),
+                ("res_field", "=", "pdf"),
+            ]
+        )
+        self.assertEqual(stored.raw, pdf)
+        for user in (self.analyst, self.manager):
+            with self.assertRaises(AccessError):
+                stored.with_user(user).unlink()
 
     def test_the_filed_report_is_never_changed(self):
         assessment = self._approved_assessment(self.customer, self.analyst)
