@@ -107,6 +107,18 @@ class CreditCommon(AccountTestInvoicingCommon):
             move.action_post()
         return move
 
+    def _answer(self, document, answer, user, reason="Checked with the customer"):
+        """Finance's answer (``release`` or ``reject``) to a held order or invoice, as
+        ``user``, through the release wizard."""
+        return (
+            self.env["credit.release.wizard"]
+            .with_user(user)
+            .create(
+                {document._credit_release_field: document.id, "answer": answer, "reason": reason}
+            )
+            .action_confirm()
+        )
+
     @classmethod
     def _pay(cls, invoice, amount):
         return (

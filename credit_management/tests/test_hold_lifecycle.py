@@ -40,14 +40,6 @@ class TestHoldLifecycle(CreditCommon):
             )
         )
 
-    def _answer(self, order, answer, user, reason="Checked with the customer"):
-        return (
-            self.env["credit.release.wizard"]
-            .with_user(user)
-            .create({"order_id": order.id, "answer": answer, "reason": reason})
-            .action_confirm()
-        )
-
     def _reason_wizard(self, document, mode, user, reason):
         action = document.with_user(user)._credit_reason_wizard_action(mode)
         return (

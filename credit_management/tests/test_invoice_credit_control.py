@@ -20,14 +20,6 @@ class TestInvoiceCreditControl(CreditCommon):
             }
         )
 
-    def _answer(self, invoice, answer, user, reason="Agreed with sales"):
-        return (
-            self.env["credit.release.wizard"]
-            .with_user(user)
-            .create({"move_id": invoice.id, "answer": answer, "reason": reason})
-            .action_confirm()
-        )
-
     def test_invoice_over_limit_is_held_then_released(self):
         self._invoice(self.customer, 2000.0)
         invoice = self._invoice(self.customer, 1000.0, post=False)

@@ -47,14 +47,6 @@ class TestOrderCreditControl(CreditCommon):
             )
         )
 
-    def _answer(self, order, answer, user, reason="Checked with the customer"):
-        wizard = (
-            self.env["credit.release.wizard"]
-            .with_user(user)
-            .create({"order_id": order.id, "answer": answer, "reason": reason})
-        )
-        return wizard.action_confirm()
-
     def _hold_activities(self, record):
         return record.activity_ids.filtered(lambda a: a.activity_type_id == self.hold_type)
 

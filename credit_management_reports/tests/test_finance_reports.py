@@ -66,14 +66,6 @@ class FinanceReportCommon(ReportCommon):
         self.assertEqual(order.credit_hold_state, "held")
         return order
 
-    def _answer(self, order, answer, user, reason="Checked with the customer"):
-        wizard = (
-            self.env["credit.release.wizard"]
-            .with_user(user)
-            .create({"order_id": order.id, "answer": answer, "reason": reason})
-        )
-        return wizard.action_confirm()
-
 
 @tagged("post_install", "-at_install")
 class TestAssessmentRegister(FinanceReportCommon):
