@@ -31,10 +31,13 @@ class CreditAssessment(models.Model):
         """P3.1.3: the assessment report of the decision just made, rendered as a PDF from the
         assessment, kept with it (credit.assessment.report, append-only) and listed in the
         customer's credit file, with a note in the file's chatter."""
-        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
         report_ref = "credit_management_reports.credit_assessment_report_action"
         for assessment in self:
-            pdf, _kind = Report.sudo()._render_qweb_pdf(report_ref, assessment.ids)
+            # Odoo's test mode renders HTML instead of calling wkhtmltopdf, unless a test asks
+            # for the PDF (force_report_rendering): wkhtmltopdf would wait on the test server
+            pdf, _kind = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
+                report_ref, assessment.ids
+            )
             name = self.env._(
                 "Credit Assessment %(name)s %(decision)s.pdf",
                 name=assessment.name.replace("/", "-"),

@@ -36,6 +36,8 @@ class TestPdfReports(FinanceReportCommon):
         # machine (Debian's unpatched wkhtmltopdf draws text in web fonts as shapes, which no
         # PDF reader gives back as text; without them it writes text in the system fonts)
         cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+        # the PDF itself, not the HTML Odoo's test mode renders instead
+        cls.env = cls.env(context=dict(cls.env.context, force_report_rendering=True))
         cls.taiwan = cls.env["res.partner"].create(
             {"name": CHINESE_NAME, "is_company": True, "user_id": cls.salesperson.id}
         )
