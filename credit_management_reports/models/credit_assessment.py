@@ -35,8 +35,8 @@ class CreditAssessment(models.Model):
         for assessment in self:
             # Odoo's test mode renders HTML instead of calling wkhtmltopdf, unless a test asks
             # for the PDF (force_report_rendering): wkhtmltopdf would wait on the test server
-            pdf, _kind = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
-                report_ref, assessment.ids
+            pdf, _kind = (
+                self.env["ir.actions.report"].sudo()._render_qweb_pdf(report_ref, assessment.ids)
             )
             name = self.env._(
                 "Credit Assessment %(name)s %(decision)s.pdf",
