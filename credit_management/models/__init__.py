@@ -42,3 +42,6 @@ from . import sale_order
 from . import account_move
 from . import ir_binary
 from . import crm_lead
+from . import credit_customer_monitor
+from . import credit_monitoring_digest
+from . import credit_monitoring_files

@@ -42,6 +42,15 @@ FINANCE_FIELDS = {
     "decision_overridden",
     "decision_reason",
 }
+# P4.1.3: points an item of the customer's record of the last 12 months takes off the credit
+# history index (100): an event by its severity (three times for a default, a bounced payment
+# or legal news: the scorecard's "Defaults" level), a document finance had to release, a
+# document finance rejected
+HISTORY_SEVERITY_POINTS = {"low": 5, "medium": 10, "high": 20, "critical": 40}
+HISTORY_GRAVE_EVENTS = ("default", "returned_payment", "legal")
+HISTORY_GRAVE_FACTOR = 3
+HISTORY_RELEASE_POINTS = 3
+HISTORY_REJECTION_POINTS = 10
 DECISION_FIELDS = ("approved_rating_id", "approved_limit", "approved_payment_term_id")
 WORKFLOW_FIELDS = {
     "state",
@@ -51,6 +60,7 @@ WORKFLOW_FIELDS = {
     "approved_by_id",
     "rejected_by_id",
     "decision_date",
+    "answer_sent_date",
     "history_invoice_count",
     "history_on_time_rate",
     "history_avg_days_late",
@@ -177,6 +187,12 @@ class CreditAssessment(models.Model):
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     rejected_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     decision_date = fields.Datetime(readonly=True, copy=False)
+    answer_sent_date = fields.Datetime(
+        string="Answer Sent On",
+        readonly=True,
+        copy=False,
+        help="When the salesperson sent the customer the answer of this assessment (P4.1.4).",
+    )
 
     # the periodic review this assessment answers (scheduled by credit_monitoring_review.py)
     review_due_date = fields.Date(
@@ -298,6 +314,12 @@ class CreditAssessment(models.Model):
     # ------------------------------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------------------------------
+    def _unverified_document_types(self):
+        """The required document types of which no document has been verified by sales."""
+        self.ensure_one()
+        required = self.env["credit.document.type"].search([])._required_for(self.type)
+        return required - self.sudo().document_ids.filtered("verified").type_id
+
     @api.depends("document_ids.type_id", "type")
     def _compute_missing_document_type_ids(self):
         # read as the superuser: a salesperson no longer sees the documents once submitted,
@@ -418,7 +440,103 @@ class CreditAssessment(models.Model):
 
     def action_propose_payment_record(self):
         self._check_group(ANALYST)
+        self.sudo()._propose_credit_history()
         return self.sudo()._propose_payment_record()
+
+    def _credit_record(self):
+        """The customer's own credit record in the company over the last 12 months (P4.1.3):
+        its credit events by type and severity, finance's answers to its held documents,
+        and whether it traded with us at all (invoices)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        since = today - timedelta(days=365)
+        partner = self.partner_id.commercial_partner_id
+        domain = [("partner_id", "=", partner.id), ("company_id", "=", self.company_id.id)]
+        events = (
+            self.env["credit.event"]
+            .sudo()
+            ._read_group([*domain, ("date", ">=", since)], ["event_type", "severity"], ["__count"])
+        )
+        answers = dict(
+            self.env["credit.release"]
+            .sudo()
+            ._read_group(
+                [*domain, ("date", ">=", fields.Datetime.to_datetime(since))],
+                ["answer"],
+                ["__count"],
+            )
+        )
+        return {
+            "events": events,
+            "releases": answers.get("release", 0),
+            "rejections": answers.get("reject", 0),
+            "invoices": self._payment_history()["invoices"],
+        }
+
+    def _propose_credit_history(self):
+        """Propose the level of the credit history criterion from the customer's record:
+        100 less the points of each event of the last 12 months (by severity, three times
+        for a default, a bounced payment or legal news), of each release (a document the
+        limit or the customer's state stopped) and each rejection; the highest level whose
+        score the index reaches.
+        A customer who has not traded with us is scored by hand (outside references)."""
+        for assessment in self:
+            lines = assessment.line_ids.filtered(lambda li: li.kind == "history")
+            if not lines:
+                continue
+            record = assessment._credit_record()
+            if not record["invoices"] and not record["events"]:
+                proposal = self.env._(
+                    "No invoice and no credit event with us in the last 12 months: score it "
+                    "by hand from outside references."
+                )
+                lines._credit_workflow_write({"proposed_level_id": False, "proposal": proposal})
+                continue
+            severities = dict(
+                self.env["credit.event"]._fields["severity"]._description_selection(self.env)
+            )
+            types = dict(
+                self.env["credit.event"]._fields["event_type"]._description_selection(self.env)
+            )
+            parts, points = [], 0
+            for event_type, severity, count in record["events"]:
+                each = HISTORY_SEVERITY_POINTS[severity] * (
+                    HISTORY_GRAVE_FACTOR if event_type in HISTORY_GRAVE_EVENTS else 1
+                )
+                points += each * count
+                parts.append(
+                    self.env._(
+                        "%(count)s %(severity)s %(type)s x %(each)s",
+                        count=count,
+                        severity=severities[severity].lower(),
+                        type=types[event_type],
+                        each=each,
+                    )
+                )
+            for count, each, label in (
+                (record["releases"], HISTORY_RELEASE_POINTS, self.env._("releases")),
+                (record["rejections"], HISTORY_REJECTION_POINTS, self.env._("rejections")),
+            ):
+                if count:
+                    points += each * count
+                    parts.append(f"{count} {label} x {each}")
+            index = max(100 - points, 0)
+            for line in lines:
+                levels = line.criterion_id.level_ids.sorted("score", reverse=True)
+                level = next((lv for lv in levels if index >= lv.score), levels[-1:])
+                proposal = self.env._(
+                    "Last 12 months: %(record)s. Index 100 - %(points)s = %(index)s: level "
+                    "%(level)s.",
+                    record="; ".join(parts) or self.env._("no credit event, no hold"),
+                    points=points,
+                    index=index,
+                    level=level.name,
+                )
+                vals = {"proposed_level_id": level.id, "proposal": proposal}
+                if not line.level_id:
+                    vals["level_id"] = level.id
+                line._credit_workflow_write(vals)
+        return True
 
     def _propose_payment_record(self):
         """Fill in the payment-record figures and propose the level of the payment criterion:
@@ -504,6 +622,16 @@ class CreditAssessment(models.Model):
                         documents=", ".join(assessment.missing_document_type_ids.mapped("name")),
                     )
                 )
+            unverified = assessment._unverified_document_types()
+            if unverified:
+                raise UserError(
+                    self.env._(
+                        "%(assessment)s: verify these documents first (Verify on each line): "
+                        "%(documents)s.",
+                        assessment=assessment.name,
+                        documents=", ".join(unverified.mapped("name")),
+                    )
+                )
             if assessment.requested_limit <= 0:
                 raise UserError(
                     self.env._(
@@ -528,6 +656,7 @@ class CreditAssessment(models.Model):
                 ),
             )
         self.sudo()._propose_payment_record()
+        self.sudo()._propose_credit_history()
         return credit_notification(
             self.env._("Submitted to finance"),
             "\n".join(
@@ -681,6 +810,49 @@ class CreditAssessment(models.Model):
         self._credit_workflow_write({"state": "cancelled"})
         self._close_finance_activities(self.env._("Cancelled"))
         return True
+
+    def action_send_answer(self):
+        """P4.1.4: the salesperson sends the customer the answer (the approved limit and
+        terms, or the refusal and what remains possible) from an e-mail template; it is
+        logged in the chatter and closes the salesperson's "inform the customer" activity."""
+        self.ensure_one()
+        self._check_group(SALESPERSON)
+        self._check_state(("approved", "rejected"), self.env._("answered"))
+        template = self.env.ref(
+            "credit_management.mail_template_credit_answer_approved"
+            if self.state == "approved"
+            else "credit_management.mail_template_credit_answer_rejected"
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                "credit_mark_answer_sent": True,
+            },
+        }
+
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        if (
+            self.env.context.get("credit_mark_answer_sent")
+            and message.message_type == "comment"
+            and not message.subtype_id.internal
+            and self.state in ("approved", "rejected")
+        ):
+            self._credit_workflow_write({"answer_sent_date": fields.Datetime.now()})
+            todo = self.env.ref("mail.mail_activity_data_todo")
+            self.sudo().activity_ids.filtered(
+                lambda a: a.activity_type_id == todo and a.user_id == self.user_id
+            ).action_feedback(feedback=self.env._("Answer sent to the customer."))
+        return message
 
     def _close_finance_activities(self, feedback):
         close_activities(self, "credit_management.mail_activity_type_credit_assessment", feedback)

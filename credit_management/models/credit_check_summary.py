@@ -37,6 +37,52 @@ class CreditCheckSummary(models.AbstractModel):
         groups=CREDIT_READERS,
     )
 
+    # P4.1.4: the assessment in force for the customer, shown on its quotations and orders
+    credit_assessment_id = fields.Many2one(
+        "credit.assessment",
+        string="Assessment in Force",
+        compute="_compute_credit_assessment",
+        groups=CREDIT_READERS,
+    )
+    credit_assessment_rating_id = fields.Many2one(
+        "credit.rating",
+        string="Customer Rating",
+        compute="_compute_credit_assessment",
+        groups=CREDIT_READERS,
+    )
+    credit_assessment_limit = fields.Monetary(
+        string="Customer Credit Limit",
+        currency_field="credit_check_currency_id",
+        compute="_compute_credit_assessment",
+        groups=CREDIT_READERS,
+    )
+    credit_assessment_valid_until = fields.Date(
+        string="Valid Until",
+        compute="_compute_credit_assessment",
+        groups=CREDIT_READERS,
+        help="The customer's next credit review: the assessment holds until then.",
+    )
+
+    def _credit_summary_partner(self):
+        return self.partner_id.commercial_partner_id
+
+    @api.depends("partner_id", "company_id")
+    def _compute_credit_assessment(self):
+        for record in self:
+            company = record.company_id or self.env.company
+            partner = record._credit_summary_partner().with_company(company).sudo()
+            assessment = partner.credit_assessment_id
+            record.update(
+                {
+                    "credit_assessment_id": assessment.id,
+                    "credit_assessment_rating_id": partner.credit_rating_id.id,
+                    "credit_assessment_limit": partner.credit_limit if assessment else 0.0,
+                    "credit_assessment_valid_until": partner.credit_next_review_date
+                    if assessment
+                    else False,
+                }
+            )
+
     @api.depends("company_id")
     def _compute_credit_check_currency_id(self):
         for record in self:

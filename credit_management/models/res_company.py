@@ -138,6 +138,9 @@ class ResCompany(models.Model):
         "and lifts that hold when the customer has paid.",
     )
     credit_snapshot_date = fields.Date(string="Last Exposure Snapshot", readonly=True, copy=False)
+    credit_digest_at = fields.Datetime(
+        string="Last Salespeople's Digest", readonly=True, copy=False
+    )
     credit_snapshot_keep_days = fields.Integer(
         string="Keep Daily Snapshots (days)",
         default=90,

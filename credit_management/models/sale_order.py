@@ -40,6 +40,9 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------------------------------
     # credit.controlled.document hooks
     # ------------------------------------------------------------------------------------------
+    def _credit_summary_partner(self):
+        return self._credit_partner()
+
     def _credit_partner(self):
         return (
             self.partner_invoice_id.commercial_partner_id or self.partner_id.commercial_partner_id

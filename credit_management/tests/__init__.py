@@ -22,3 +22,6 @@ from . import test_partner_filters
 from . import test_readonly_screens
 from . import test_review_scheduler
 from . import test_settings
+from . import test_customer_monitor
+from . import test_digest
+from . import test_credit_file_completeness

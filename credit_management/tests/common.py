@@ -107,6 +107,13 @@ class CreditCommon(AccountTestInvoicingCommon):
             move.action_post()
         return move
 
+    @classmethod
+    def _submit(cls, assessment, user=None):
+        """Sales verifies the documents of ``assessment`` (P4.1.2) and submits it."""
+        assessment = assessment.with_user(user or cls.salesperson)
+        assessment.document_ids.action_verify()
+        return assessment.action_submit()
+
     def _answer(self, document, answer, user, reason="Checked with the customer"):
         """Finance's answer (``release`` or ``reject``) to a held order or invoice, as
         ``user``, through the release wizard."""

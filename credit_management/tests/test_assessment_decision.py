@@ -47,7 +47,7 @@ class TestAssessmentDecision(CreditCommon):
 
     def _in_review(self):
         assessment = self._assessment()
-        assessment.with_user(self.salesperson).action_submit()
+        self._submit(assessment)
         assessment.with_user(self.analyst).action_start_review()
         return assessment.with_user(self.analyst)
 
@@ -164,7 +164,7 @@ class TestAssessmentDecision(CreditCommon):
                 ]
             }
         )
-        assessment.with_user(self.salesperson).action_submit()
+        self._submit(assessment)
         # after submission the salesperson no longer reads the documents, and nothing says
         # they are missing
         salesperson_view = assessment.with_user(self.salesperson)

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import CreditCommon
 
@@ -57,7 +57,7 @@ class TestCreditAssessment(CreditCommon):
             line.with_user(user).write(vals)
 
     def _to_review(self, assessment):
-        assessment.with_user(self.salesperson).action_submit()
+        self._submit(assessment)
         assessment.with_user(self.analyst).action_start_review()
 
     def _pay_on(self, invoice, date):
@@ -69,13 +69,148 @@ class TestCreditAssessment(CreditCommon):
         )
 
     # ------------------------------------------------------------------------------------------
+    def test_sales_verifies_each_document_before_submitting(self):
+        """P4.1.2: every required document is checked by sales (who, when, a note) before
+        the assessment goes to finance; another file asks for a new check."""
+        assessment = self._assessment().with_user(self.salesperson)
+        statements = assessment.document_ids.filtered(lambda d: d.type_id == self.statements)
+        with self.assertRaisesRegex(UserError, "verify these documents first"):
+            assessment.action_submit()
+        statements.verification_note = "Compared with the audited originals"
+        statements.action_verify()
+        self.assertEqual((statements.verified, statements.verified_by_id), (True, self.salesperson))
+        self.assertTrue(statements.verified_date)
+        with self.assertRaisesRegex(UserError, "Bank Credit Reference"):
+            assessment.action_submit()
+        # the verification is the button's: nobody writes it
+        bank = assessment.document_ids - statements
+        with self.assertRaises(AccessError):
+            bank.write({"verified": True})
+        with self.assertRaises(AccessError):
+            assessment.write({"document_ids": [Command.update(bank.id, {"verified": True})]})
+        # a new file is checked again
+        statements.file = base64.b64encode(b"%PDF-1.4 other statements")
+        self.assertFalse(statements.verified)
+        assessment.document_ids.action_verify()
+        assessment.action_submit()
+        self.assertEqual(assessment.state, "submitted")
+        # once with finance, sales verifies nothing more
+        with self.assertRaises(UserError):  # AccessError is one too
+            statements.action_verify()
+
+    def _approved(self):
+        assessment = self._assessment()
+        self._to_review(assessment)
+        self._score(assessment, ["Sound", "Good", "Clean", "Mostly on time"])
+        assessment.with_user(self.analyst).action_approve()
+        return assessment
+
+    def _send_answer(self, assessment):
+        action = assessment.with_user(self.salesperson).action_send_answer()
+        composer = Form(
+            self.env[action["res_model"]]
+            .with_user(self.salesperson)
+            .with_context(**action["context"])
+        )
+        return composer.save()._action_send_mail()
+
+    def test_the_answer_goes_back_to_the_customer(self):
+        """P4.1.4: from the approved assessment the salesperson sends the customer the
+        limit and terms with the template; the chatter keeps it; the "inform the customer"
+        activity is done; the customer's quotations show the assessment in force."""
+        self.customer.email = "buyer@customer.example"
+        assessment = self._approved()
+        todo = assessment.activity_ids.filtered(lambda a: a.user_id == self.salesperson)
+        self.assertTrue(todo)
+        self._send_answer(assessment)
+        message = assessment.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        self.assertEqual(len(message), 1)
+        self.assertIn("25,000.00", message.body)
+        self.assertNotIn(str(round(assessment.total_score)), message.body)
+        self.assertTrue(assessment.answer_sent_date)
+        self.assertFalse(todo.exists())
+        with self.assertRaises(UserError):  # kept as approved; the date is the workflow's
+            assessment.with_user(self.salesperson).write({"answer_sent_date": False})
+        # the quotation shows the assessment in force
+        order = self._order(self.customer, 100.0, confirm=False).with_user(self.salesperson)
+        self.assertEqual(order.credit_assessment_id, assessment)
+        self.assertEqual(order.credit_assessment_rating_id, self.rating_b)
+        self.assertEqual(order.credit_assessment_limit, 25000.0)
+        self.assertEqual(
+            order.credit_assessment_valid_until,
+            self.customer.with_company(self.company).sudo().credit_next_review_date,
+        )
+
+    def test_a_refusal_offers_what_remains_possible(self):
+        self.customer.email = "buyer@customer.example"
+        assessment = self._assessment()
+        self._to_review(assessment)
+        assessment.with_user(self.analyst).finance_comment = "Internal: weak bank reference"
+        assessment.with_user(self.analyst).action_reject()
+        self._send_answer(assessment)
+        body = assessment.message_ids.filtered(lambda m: self.customer in m.partner_ids).body
+        self.assertIn("payment in advance", body)
+        self.assertNotIn("weak bank reference", body)
+        with self.assertRaises(UserError):
+            self._assessment().with_user(self.salesperson).action_send_answer()
+
+    def test_credit_history_is_proposed_from_the_customers_record(self):
+        """P4.1.3: the credit history criterion is proposed from the customer's events and
+        holds of the last 12 months, with the computation; another level needs a reason."""
+        Event = self.env["credit.event"]
+        self._invoice(self.customer, 500.0, days_ago=60)
+        Event.create({"name": "Late", "partner_id": self.customer.id, "severity": "medium"})
+        Event.create(
+            {
+                "name": "Old bounced cheque",
+                "partner_id": self.customer.id,
+                "event_type": "returned_payment",
+                "severity": "high",
+                "date": self.today - timedelta(days=400),
+            }
+        )
+        assessment = self._assessment()
+        self._to_review(assessment)
+        line = assessment.line_ids.filtered(lambda li: li.kind == "history")
+        # medium event: 10 points; the cheque is older than 12 months
+        self.assertEqual(line.proposed_level_id.name, "Minor incidents")
+        self.assertIn("Index 100 - 10 = 90", line.proposal)
+        self.assertEqual(line.level_id, line.proposed_level_id)
+        clean = line.criterion_id.level_ids.filtered(lambda lv: lv.name == "Clean")
+        with self.assertRaises(ValidationError):
+            line.with_user(self.analyst).write({"level_id": clean.id})
+        line.with_user(self.analyst).write(
+            {"level_id": clean.id, "override_reason": "The delay was our invoicing error"}
+        )
+        # a bounced cheque this year is a default in the scorecard's terms
+        Event.create(
+            {
+                "name": "Bounced cheque",
+                "partner_id": self.customer.id,
+                "event_type": "returned_payment",
+                "severity": "high",
+            }
+        )
+        assessment.with_user(self.analyst).action_propose_payment_record()
+        self.assertEqual(line.proposed_level_id.name, "Defaults")
+        self.assertIn("Index 100 - 70 = 30", line.proposal)
+
+    def test_a_customer_without_record_is_scored_by_hand(self):
+        stranger = self.env["res.partner"].create({"name": "Stranger", "is_company": True})
+        assessment = self._assessment(partner=stranger)
+        self._to_review(assessment)
+        line = assessment.line_ids.filtered(lambda li: li.kind == "history")
+        self.assertFalse(line.proposed_level_id)
+        self.assertIn("score it by hand", line.proposal)
+
+    # ------------------------------------------------------------------------------------------
     def test_submit_with_missing_documents_is_refused(self):
         assessment = self._assessment(documents=False)
         self.assertEqual(
             assessment.missing_document_type_ids, self.statements | self.bank_reference
         )
         with self.assertRaisesRegex(UserError, "Financial Statements, Bank Credit Reference"):
-            assessment.with_user(self.salesperson).action_submit()
+            self._submit(assessment)
         self.assertEqual(assessment.state, "draft")
 
         assessment.with_user(self.salesperson).write(
@@ -86,7 +221,7 @@ class TestCreditAssessment(CreditCommon):
                 ]
             }
         )
-        assessment.with_user(self.salesperson).action_submit()
+        self._submit(assessment)
         self.assertEqual(assessment.state, "submitted")
         self.assertEqual(assessment.submitted_by_id, self.salesperson)
         activity = assessment.activity_ids.filtered(
@@ -202,7 +337,7 @@ class TestCreditAssessment(CreditCommon):
         self.assertTrue(todo)
 
         assessment.with_user(self.salesperson).write({"requested_limit": 15000.0})
-        assessment.with_user(self.salesperson).action_submit()
+        self._submit(assessment)
         self.assertEqual(assessment.state, "submitted")
         self.assertEqual(assessment.requested_limit, 15000.0)
 
@@ -210,7 +345,7 @@ class TestCreditAssessment(CreditCommon):
         assessment = self._assessment()
         with self.assertRaises(AccessError):
             assessment.with_user(self.salesperson).write({"state": "approved"})
-        assessment.with_user(self.salesperson).action_submit()
+        self._submit(assessment)
         with self.assertRaises(AccessError):
             assessment.with_user(self.salesperson).action_start_review()
         with self.assertRaises(AccessError):
@@ -221,7 +356,7 @@ class TestCreditAssessment(CreditCommon):
     def test_segregation_of_duties_and_manager_threshold(self):
         # the analyst requests an assessment (analysts are salespeople too) and cannot approve it
         assessment = self._assessment(user=self.analyst)
-        assessment.with_user(self.analyst).action_submit()
+        self._submit(assessment, self.analyst)
         assessment.with_user(self.analyst).action_start_review()
         self._score(assessment, ["Sound", "Good", "Clean", "Mostly on time"])
         assessment.with_user(self.analyst).write(
@@ -255,6 +390,7 @@ class TestCreditAssessment(CreditCommon):
                 .run()
             )
 
+        assessments.with_user(self.salesperson).document_ids.action_verify()
         run("credit_management.action_credit_assessment_submit", self.salesperson)
         self.assertEqual(assessments.mapped("state"), ["submitted", "submitted"])
         with self.assertRaises(AccessError):

@@ -201,7 +201,7 @@ class TestCreditFile(CreditCommon):
         for user in (self.other_salesperson, self.internal_user, self.portal_user):
             with self.assertRaises(AccessError):
                 attachment.with_user(user).datas  # noqa: B018
-        assessment.with_user(self.salesperson).action_submit()
+        self._submit(assessment)
         attachment.invalidate_recordset()
         with self.assertRaises(AccessError):
             attachment.with_user(self.salesperson).datas  # noqa: B018

@@ -48,7 +48,7 @@ class FinanceReportCommon(ReportCommon):
         )
         if salesperson:
             assessment.sudo().user_id = salesperson
-        assessment.action_submit()
+        cls._submit(assessment)
         assessment.with_user(approver).action_start_review()
         for line in assessment.line_ids:
             level = line.criterion_id.level_ids.sorted("score")[-1]
@@ -107,7 +107,7 @@ class TestAssessmentRegister(FinanceReportCommon):
                 }
             )
         )
-        assessment.action_submit()
+        self._submit(assessment)
         assessment.with_user(self.analyst).finance_comment = "Statements are two years old"
         assessment.with_user(self.analyst).action_reject()
         self.assertEqual(assessment.rejected_by_id, self.analyst)

@@ -134,7 +134,7 @@ class TestPdfReports(FinanceReportCommon):
                 }
             )
         )
-        review.action_submit()
+        self._submit(review)
         review.with_user(self.analyst).finance_comment = "No audited statements"
         review.with_user(self.analyst).action_reject()
         report = review.sudo().decision_report_ids
