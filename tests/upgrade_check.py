@@ -4,6 +4,8 @@ be where this version looks for it. Prints "upgrade check: ok" when everything h
 
 # ruff: noqa: F821  (env is given by odoo shell)
 
+from odoo.modules.module import get_manifest
+
 problems = []
 
 
@@ -13,7 +15,10 @@ def check(condition, what):
 
 
 module = env["ir.module.module"].search([("name", "=", "credit_management")])
-check(module.latest_version.endswith("1.2.0"), f"credit_management at {module.latest_version}")
+version = get_manifest("credit_management")["version"]
+check(
+    module.latest_version == version, f"credit_management at {module.latest_version}, not {version}"
+)
 
 # the crons run on a monitoring model each, their schedule kept
 for xmlid, model, method in (
@@ -21,6 +26,8 @@ for xmlid, model, method in (
     ("ir_cron_credit_overdue_check", "credit.monitoring.overdue", "_cron_overdue_check"),
     ("ir_cron_credit_review_scheduler", "credit.monitoring.review", "_cron_review_scheduler"),
     ("ir_cron_credit_early_warning", "credit.monitoring.early_warning", "_cron_early_warning"),
+    ("ir_cron_credit_digest", "credit.monitoring.digest", "_cron_digest"),
+    ("ir_cron_credit_files", "credit.monitoring.files", "_cron_credit_files"),
 ):
     cron = env.ref(f"credit_management.{xmlid}")
     check(cron.model_id.model == model, f"{xmlid} runs on {cron.model_id.model}, not {model}")

@@ -1,10 +1,10 @@
 from datetime import timedelta
 from types import MappingProxyType
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .credit_common import CREDIT_STATUSES
+from .credit_common import ANALYST, AUDITOR, CREDIT_STATUSES
 
 # the exposure a month ago: the latest snapshot at least this many days old
 TREND_DAYS = 28
@@ -106,6 +106,17 @@ class CreditCustomerMonitor(models.Model):
             exposure=exposure,
             month_ago=today - timedelta(days=TREND_DAYS),
         )
+
+    @api.model
+    def action_open_monitor(self):
+        """The list as its user needs it: a salesperson's own customers first; finance and
+        audit every customer (their My Customers filter can still be set)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.credit_customer_monitor_action"
+        )
+        finance = self.env.user.has_group(ANALYST) or self.env.user.has_group(AUDITOR)
+        action["context"] = {} if finance else {"search_default_mine": 1}
+        return action
 
     def action_open_customer(self):
         self.ensure_one()

@@ -86,3 +86,8 @@ class TestCustomerMonitor(CreditCommon):
         for user in (self.analyst, self.auditor):
             self.assertTrue(self._row(user, self.other))
             self.assertTrue(self._row(user))
+        # the menu opens a salesperson's own customers, finance's every customer
+        Monitor = self.env["credit.customer.monitor"]
+        action = Monitor.with_user(self.salesperson).action_open_monitor()
+        self.assertEqual(action["context"], {"search_default_mine": 1})
+        self.assertEqual(Monitor.with_user(self.analyst).action_open_monitor()["context"], {})
