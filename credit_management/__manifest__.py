@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "Credit Management for Odoo",
     "website": "https://github.com/credit-management-odoo/credit-management",
-    "depends": ["sale_management", "account", "crm", "mail"],
+    "depends": ["sale_management", "account", "crm", "mail", "portal"],
     "data": [
         "security/credit_management_groups.xml",
         "security/ir.model.access.csv",
@@ -32,6 +32,7 @@
         "views/credit_access_log_views.xml",
         "views/credit_exposure_snapshot_views.xml",
         "views/credit_customer_monitor_views.xml",
+        "views/credit_portal_templates.xml",
         "wizards/credit_hold_wizard_views.xml",
         "wizards/credit_release_wizard_views.xml",
         "wizards/credit_reason_wizard_views.xml",
