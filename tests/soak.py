@@ -211,7 +211,10 @@ def check(admin, customer_ids, log_path):
         ("credit.exposure.snapshot", [], ["partner_id", "date:day", "company_id"], "snapshots"),
         (
             "credit.assessment",
-            [("type", "=", "periodic"), ("state", "in", ("draft", "submitted", "review"))],
+            [
+                ("type", "in", ("periodic", "monitoring")),
+                ("state", "in", ("draft", "submitted", "review")),
+            ],
             ["partner_id"],
             "open periodic reviews",
         ),

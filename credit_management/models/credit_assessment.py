@@ -20,6 +20,14 @@ ASSESSMENT_TYPES = [
     ("new", "New Customer"),
     ("periodic", "Periodic Review"),
     ("adhoc", "Ad Hoc"),
+    ("monitoring", "Monitoring Review"),
+]
+# reviews of these types re-assess the customer in full (with documents); a monitoring review
+# confirms or flags what the indicators say between two of them (P4.2.1)
+FULL_TYPES = ("new", "periodic", "adhoc")
+SALES_OPINIONS = [
+    ("confirm", "Nothing to report: confirm"),
+    ("flag", "Changes to report: flag for finance"),
 ]
 ASSESSMENT_STATES = [
     ("draft", "Draft"),
@@ -112,6 +120,19 @@ class CreditAssessment(models.Model):
     years_in_business = fields.Integer()
     employees = fields.Integer()
     sales_comment = fields.Text(string="Sales Comments")
+    # P4.2.1: a monitoring review shows the indicators and asks sales to confirm or flag
+    monitoring_summary = fields.Text(
+        string="Indicators",
+        readonly=True,
+        help="The customer's exposure, overdue and open credit events when the review was "
+        "prepared.",
+    )
+    sales_opinion = fields.Selection(
+        SALES_OPINIONS,
+        string="Sales' Opinion",
+        help="For a monitoring review: nothing to report, or changes finance should look at "
+        "(say which in the comments).",
+    )
     document_ids = fields.One2many("credit.assessment.document", "assessment_id")
     missing_document_type_ids = fields.Many2many(
         "credit.document.type", compute="_compute_missing_document_type_ids"
@@ -630,6 +651,21 @@ class CreditAssessment(models.Model):
                         "%(documents)s.",
                         assessment=assessment.name,
                         documents=", ".join(unverified.mapped("name")),
+                    )
+                )
+            if assessment.type == "monitoring" and not assessment.sales_opinion:
+                raise UserError(
+                    self.env._(
+                        "%(assessment)s: confirm the indicators or flag changes for finance "
+                        "(Sales' Opinion).",
+                        assessment=assessment.name,
+                    )
+                )
+            if assessment.sales_opinion == "flag" and not (assessment.sales_comment or "").strip():
+                raise UserError(
+                    self.env._(
+                        "%(assessment)s: say in the comments what finance should look at.",
+                        assessment=assessment.name,
                     )
                 )
             if assessment.requested_limit <= 0:

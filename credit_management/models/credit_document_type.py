@@ -15,6 +15,7 @@ class CreditDocumentType(models.Model):
     required_new = fields.Boolean(string="Required for New Customers")
     required_periodic = fields.Boolean(string="Required for Periodic Reviews")
     required_adhoc = fields.Boolean(string="Required for Ad Hoc Assessments")
+    required_monitoring = fields.Boolean(string="Required for Monitoring Reviews")
 
     def _required_for(self, assessment_type):
         return self.filtered(f"required_{assessment_type}")

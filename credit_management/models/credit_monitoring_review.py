@@ -1,6 +1,10 @@
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
+
+from .credit_assessment import FULL_TYPES
 
 
 class CreditMonitoringReview(models.AbstractModel):
@@ -56,6 +60,10 @@ class CreditMonitoringReview(models.AbstractModel):
         with a to-do for the salesperson (or the credit controller): created at once. The
         assignees find them in their activities, without one e-mail each."""
         partners = partners.with_company(company)
+        kinds = self._review_kinds(partners, company)
+        summaries = self._monitoring_summaries(
+            partners.filtered(lambda p: kinds[p.id] == "monitoring"), company
+        )
         controller = company._credit_controller()
         users = {partner.id: partner.user_id or controller for partner in partners}
         scorecard = self.env["credit.assessment"].with_company(company)._default_scorecard()
@@ -66,7 +74,8 @@ class CreditMonitoringReview(models.AbstractModel):
                 {
                     "partner_id": partner.id,
                     "company_id": company.id,
-                    "type": "periodic",
+                    "type": kinds[partner.id],
+                    "monitoring_summary": summaries.get(partner.id, False),
                     "scorecard_id": scorecard.id,
                     "user_id": users[partner.id].id,
                     "review_due_date": partner.credit_next_review_date,
@@ -97,13 +106,90 @@ class CreditMonitoringReview(models.AbstractModel):
                     "activity_type_id": todo.id,
                     "date_deadline": partner.credit_next_review_date,
                     "user_id": users[partner.id].id or fallback,
-                    "summary": self.env._(
-                        "Periodic credit review of %(partner)s due on %(date)s",
-                        partner=partner.display_name,
-                        date=fields.Date.to_string(partner.credit_next_review_date),
+                    "summary": (
+                        self.env._(
+                            "Monitoring review of %(partner)s due on %(date)s: confirm or flag",
+                            partner=partner.display_name,
+                            date=fields.Date.to_string(partner.credit_next_review_date),
+                        )
+                        if kinds[partner.id] == "monitoring"
+                        else self.env._(
+                            "Periodic credit review of %(partner)s due on %(date)s",
+                            partner=partner.display_name,
+                            date=fields.Date.to_string(partner.credit_next_review_date),
+                        )
                     ),
                 }
                 for partner, assessment in zip(partners, assessments, strict=True)
             ]
         )
         return assessments
+
+    @api.model
+    def _review_kinds(self, partners, company):
+        """``{partner_id: "periodic" | "monitoring"}`` (P4.2.1): a full re-assessment when the
+        customer's last full assessment (with documents) is at least the company's full
+        review interval old, or there is none; a monitoring review in between. One query."""
+        months = company.credit_full_review_months
+        if not months:
+            return dict.fromkeys(partners.ids, "periodic")
+        last_full = dict(
+            self.env["credit.assessment"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", partners.ids),
+                    ("state", "=", "approved"),
+                    ("type", "in", FULL_TYPES),
+                ],
+                ["partner_id"],
+                ["decision_date:max"],
+            )
+        )
+        limit = fields.Datetime.now() - relativedelta(months=months)
+        return {
+            partner.id: "monitoring"
+            if last_full.get(partner) and last_full[partner] > limit
+            else "periodic"
+            for partner in partners
+        }
+
+    @api.model
+    def _monitoring_summaries(self, partners, company):
+        """``{partner_id: text}``: the indicators a monitoring review shows sales, from the
+        exposure service and the open credit events, for all ``partners`` in two queries."""
+        if not partners:
+            return {}
+        exposure = self.env["credit.exposure"]._get_exposure(
+            partners, company, commercial_ids=partners.ids
+        )
+        events = dict(
+            self.env["credit.event"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", partners.ids),
+                    ("state", "!=", "resolved"),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        money = self.env["credit.decision"]._money
+        summaries = {}
+        for partner in partners:
+            figures = exposure[partner.id]
+            summaries[partner.id] = self.env._(
+                "Exposure %(exposure)s of a limit of %(limit)s (%(utilization)s%%); overdue "
+                "%(overdue)s, the oldest %(days)s days; %(events)s open credit events. The "
+                "payment record is proposed to finance when the review is submitted.",
+                exposure=money(figures["total"], company),
+                limit=money(figures["limit"], company),
+                utilization=round(figures["utilization"], 1),
+                overdue=money(figures["overdue"], company),
+                days=figures["overdue_days"],
+                events=events.get(partner, 0),
+            )
+        return summaries

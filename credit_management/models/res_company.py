@@ -113,6 +113,14 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         help="Assessments approving a higher limit need a credit manager (0: never).",
     )
+    credit_full_review_months = fields.Integer(
+        string="Full Re-assessment (months)",
+        default=12,
+        help="A customer whose last full assessment (with documents) is at least this old gets "
+        "a full periodic re-assessment at its review; the reviews in between are monitoring "
+        "reviews (indicators prefilled, sales confirms or flags, documents as configured). "
+        "0: every review is a full re-assessment.",
+    )
     credit_review_notice_days = fields.Integer(
         string="Review Notice (days)",
         default=14,
@@ -250,6 +258,7 @@ class ResCompany(models.Model):
         "credit_new_customer_amount",
         "credit_assessment_manager_amount",
         "credit_review_notice_days",
+        "credit_full_review_months",
         "credit_review_grace_days",
         "credit_overdue_grace_days",
     )

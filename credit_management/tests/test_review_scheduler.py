@@ -1,6 +1,10 @@
 from ast import literal_eval
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import CreditCronCommon
@@ -135,3 +139,74 @@ class TestReviewScheduler(CreditCronCommon):
         self.assertTrue(fallback)
         self.assertEqual(review.user_id, fallback)
         self.assertEqual(review.activity_ids.user_id, fallback)
+
+
+@tagged("post_install", "-at_install")
+class TestMonitoringReviews(CreditCronCommon):
+    """P4.2.1: between two full re-assessments (yearly by default) the review is a
+    monitoring review: the indicators prefilled, sales confirms or flags, no document
+    required; a customer whose last full assessment is a year old is re-assessed in full."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({"credit_review_notice_days": 14, "credit_full_review_months": 12})
+        cls.env["res.partner"].sudo().search([]).with_company(cls.company).write(
+            {"credit_next_review_date": False}
+        )
+
+    def _assessed(self, partner, months_ago):
+        assessment = (
+            self.env["credit.assessment"]
+            .sudo()
+            .create({"partner_id": partner.id, "type": "new", "requested_limit": 2500.0})
+        )
+        assessment._credit_workflow_write(
+            {
+                "state": "approved",
+                "decision_date": fields.Datetime.now() - relativedelta(months=months_ago),
+            }
+        )
+        partner.with_user(self.analyst).credit_next_review_date = self.today + timedelta(5)
+
+    def _review(self, partner):
+        return (
+            self.env["credit.assessment"]
+            .sudo()
+            .search([("partner_id", "=", partner.id), ("state", "=", "draft")])
+        )
+
+    def test_monitoring_between_full_reassessments(self):
+        recent = self.customer
+        self._assessed(recent, 3)
+        old = self.env["res.partner"].create({"name": "Old File", "is_company": True})
+        self._assessed(old, 13)
+        self._order(recent, 1000.0)
+        self.env["credit.event"].create({"name": "Complaint", "partner_id": recent.id})
+        self.Review._cron_review_scheduler()
+        monitoring, full = self._review(recent), self._review(old)
+        self.assertEqual((monitoring.type, full.type), ("monitoring", "periodic"))
+        self.assertIn("1,000.00", monitoring.monitoring_summary)
+        self.assertIn("1 open credit events", monitoring.monitoring_summary)
+        self.assertIn("confirm or flag", monitoring.activity_ids.summary)
+        # sales confirms or flags; no document is required
+        review = monitoring.with_user(self.salesperson)
+        with self.assertRaisesRegex(UserError, "Sales' Opinion"):
+            review.action_submit()
+        review.sales_opinion = "flag"
+        with self.assertRaisesRegex(UserError, "what finance should look at"):
+            review.action_submit()
+        review.sales_comment = "Ordering twice as much since the summer"
+        review.action_submit()
+        self.assertEqual(review.state, "submitted")
+        # the full re-assessment asks for the documents as configured
+        self.assertIn(
+            self.env.ref("credit_management.document_type_financial_statements"),
+            full.missing_document_type_ids,
+        )
+
+    def test_every_review_full_when_the_company_says_so(self):
+        self.company.credit_full_review_months = 0
+        self._assessed(self.customer, 1)
+        self.Review._cron_review_scheduler()
+        self.assertEqual(self._review(self.customer).type, "periodic")
