@@ -454,7 +454,9 @@ class ResCompany(models.Model):
             "credit.monitoring.review",
             "_cron_review_scheduler",
             self.env._("Reviews scheduled"),
-            lambda n: self.env._("%(n)s periodic assessments prepared for the salespeople.", n=n),
+            lambda n: self.env._(
+                "%(n)s reviews (full or monitoring) prepared for the salespeople.", n=n
+            ),
         )
 
     def action_credit_run_early_warning(self):

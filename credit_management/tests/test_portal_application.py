@@ -64,6 +64,18 @@ class TestPortalApplication(HttpCase):
         self.assertIn(assessment.name, page)
         self.assertIn("Received", page)
         self.assertNotIn("score", page.lower())
+        # the answer, once finance decided and sales sent it
+        assessment._credit_workflow_write(
+            {
+                "state": "approved",
+                "approved_limit": 20000.0,
+                "answer_sent_date": "2026-11-02 10:00:00",
+            }
+        )
+        page = self.url_open("/my/credit").text
+        self.assertIn("Approved", page)
+        self.assertIn("20,000.00", page)
+        self.assertIn("Our answer was sent to you on", page)
         # the customer reads its application through the portal only
         with self.assertRaises(AccessError):
             self.env["credit.assessment"].with_user(self.portal).search([])
