@@ -543,8 +543,7 @@ class CreditAssessment(models.Model):
                     parts.append(f"{count} {label} x {each}")
             index = max(100 - points, 0)
             for line in lines:
-                levels = line.criterion_id.level_ids.sorted("score", reverse=True)
-                level = next((lv for lv in levels if index >= lv.score), levels[-1:])
+                level = line._level_for_index(index)
                 proposal = self.env._(
                     "Last 12 months: %(record)s. Index 100 - %(points)s = %(index)s: level "
                     "%(level)s.",
@@ -553,10 +552,7 @@ class CreditAssessment(models.Model):
                     index=index,
                     level=level.name,
                 )
-                vals = {"proposed_level_id": level.id, "proposal": proposal}
-                if not line.level_id:
-                    vals["level_id"] = level.id
-                line._credit_workflow_write(vals)
+                line._set_proposal(level, proposal)
         return True
 
     def _propose_payment_record(self):
@@ -585,8 +581,7 @@ class CreditAssessment(models.Model):
                     )
                     continue
                 index = max(history["on_time_rate"] - history["avg_days_late"], 0.0)
-                levels = line.criterion_id.level_ids.sorted("score", reverse=True)
-                level = next((lv for lv in levels if index >= lv.score), levels[-1:])
+                level = line._level_for_index(index)
                 proposal = self.env._(
                     "%(invoices)s invoices in 12 months, %(settled)s paid or due: %(rate)s%% "
                     "paid on time, %(late)s days late on average, largest overdue %(overdue)s. "
@@ -601,10 +596,7 @@ class CreditAssessment(models.Model):
                     index=round(index, 1),
                     level=level.name,
                 )
-                vals = {"proposed_level_id": level.id, "proposal": proposal}
-                if not line.level_id:
-                    vals["level_id"] = level.id
-                line._credit_workflow_write(vals)
+                line._set_proposal(level, proposal)
         return True
 
     # ------------------------------------------------------------------------------------------

@@ -27,8 +27,23 @@ class CreditAssessmentLine(models.Model):
     proposed_level_id = fields.Many2one("credit.scorecard.level", readonly=True)
     proposal = fields.Text(readonly=True, help="How the proposed level was computed.")
     override_reason = fields.Text(
-        help="Why finance chose another level than the one proposed from the payment history."
+        help="Why finance chose another level than the one proposed from the customer's record."
     )
+
+    def _level_for_index(self, index):
+        """The highest level of the criterion whose score ``index`` reaches (the lowest level
+        below all of them)."""
+        self.ensure_one()
+        levels = self.criterion_id.level_ids.sorted("score", reverse=True)
+        return next((lv for lv in levels if index >= lv.score), levels[-1:])
+
+    def _set_proposal(self, level, proposal):
+        """Propose ``level`` with its computation; an unscored line takes it."""
+        self.ensure_one()
+        vals = {"proposed_level_id": level.id, "proposal": proposal}
+        if not self.level_id:
+            vals["level_id"] = level.id
+        self._credit_workflow_write(vals)
 
     @api.depends("level_id.score", "criterion_id.weight")
     def _compute_weighted_score(self):
