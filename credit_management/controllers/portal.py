@@ -1,4 +1,5 @@
 import base64
+import math
 
 from werkzeug.urls import url_encode
 
@@ -16,6 +17,8 @@ _lt = LazyTranslate(__name__)
 # what a customer may upload with its application, and how large
 APPLICATION_MIMETYPES = {"application/pdf", "image/png", "image/jpeg"}
 APPLICATION_MAX_BYTES = 10 * 1024 * 1024
+# no figure of an application is larger (a typo or a forged post, not a real company)
+APPLICATION_MAX_AMOUNT = 1e15
 # what the form gives back after a refusal
 APPLICATION_TEXT_FIELDS = (
     "requested_limit",
@@ -54,12 +57,28 @@ class CreditApplicationPortal(CustomerPortal):
         return request.env.user.partner_id.commercial_partner_id
 
     def _credit_applications(self):
-        """The customer's assessments, read as the superuser for the customer's own company
-        only (portal users have no access to assessments)."""
+        """The customer's credit applications (its new-customer assessments; reviews and
+        finance's own assessments stay internal), read as the superuser for the customer's
+        own company only: portal users have no access to assessments."""
         return (
             request.env["credit.assessment"]
             .sudo()
-            .search([("partner_id", "=", self._credit_customer().id)], order="id desc")
+            .search(
+                [
+                    ("partner_id", "=", self._credit_customer().id),
+                    ("type", "=", "new"),
+                    ("company_id", "in", request.env.user.company_ids.ids),
+                ],
+                order="id desc",
+            )
+        )
+
+    def _credit_payment_terms(self):
+        company = self._credit_customer().company_id or request.env.company
+        return (
+            request.env["account.payment.term"]
+            .sudo()
+            .search([("company_id", "in", (False, company.id))])
         )
 
     def _credit_document_types(self):
@@ -85,7 +104,7 @@ class CreditApplicationPortal(CustomerPortal):
             {
                 "page_name": "credit_apply",
                 "document_types": self._credit_document_types(),
-                "payment_terms": request.env["account.payment.term"].sudo().search([]),
+                "payment_terms": self._credit_payment_terms(),
                 "credit_error": error,
                 "credit_form": kw,
             }
@@ -139,6 +158,8 @@ class CreditApplicationPortal(CustomerPortal):
             number = cast(value)
         except ValueError:
             raise UserError(request.env._("%(field)s: enter a number.", field=label)) from None
+        if not math.isfinite(number) or number > APPLICATION_MAX_AMOUNT:
+            raise UserError(request.env._("%(field)s: enter a real amount.", field=label))
         if number < 0:
             raise UserError(request.env._("%(field)s cannot be negative.", field=label))
         return number
@@ -147,6 +168,14 @@ class CreditApplicationPortal(CustomerPortal):
         """Check everything, then create the draft assessment and its documents in one go:
         a refused field or file leaves nothing behind."""
         customer = self._credit_customer()
+        if self._credit_applications().filtered(
+            lambda a: a.state in ("draft", "submitted", "review")
+        ):
+            raise UserError(
+                request.env._(
+                    "Your application is already under way: your contact will come back to you."
+                )
+            )
         requested = self._credit_number(
             post, "requested_limit", request.env._("Requested credit limit")
         )
@@ -165,14 +194,8 @@ class CreditApplicationPortal(CustomerPortal):
                     "filename": upload.filename,
                 }
             )
-        term = (
-            request.env["account.payment.term"]
-            .sudo()
-            .browse(
-                int(post["payment_term_id"]) if (post.get("payment_term_id") or "").isdigit() else 0
-            )
-            .exists()
-        )
+        term_id = post.get("payment_term_id") or ""
+        term = self._credit_payment_terms().filtered(lambda t: str(t.id) == term_id)
         banks = (post.get("banks") or "").strip()
         registration = (post.get("registration") or "").strip()
         comment = "\n".join(
@@ -211,6 +234,8 @@ class CreditApplicationPortal(CustomerPortal):
             )
         )
         salesperson = customer.user_id or assessment.company_id._credit_controller()
+        if not salesperson:
+            return assessment  # nobody to tell: it waits in the assessments list
         assessment.activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=salesperson.id,

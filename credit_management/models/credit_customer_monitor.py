@@ -80,7 +80,9 @@ class CreditCustomerMonitor(models.Model):
                    COALESCE(e.overdue, 0) AS overdue, COALESCE(e.overdue_days, 0) AS overdue_days,
                    COALESCE(e.utilization, 0) AS utilization,
                    COALESCE(s.total, 0) AS exposure_last_month,
-                   COALESCE(e.total, 0) - COALESCE(s.total, 0) AS trend,
+                   -- no snapshot a month old yet (a new install): no trend rather than all
+                   CASE WHEN m.date IS NULL THEN 0
+                        ELSE COALESCE(e.total, 0) - COALESCE(s.total, 0) END AS trend,
                    COALESCE(%(status)s, 'not_assessed') AS credit_status,
                    COALESCE(%(status)s = 'watch', FALSE) AS watched,
                    (SELECT COUNT(*) FROM credit_event ev
@@ -92,10 +94,10 @@ class CreditCustomerMonitor(models.Model):
                   ORDER BY ev.date DESC, ev.id DESC LIMIT 1) AS signals
               FROM res_partner p
          LEFT JOIN (%(exposure)s) e ON e.partner_id = p.id
+        CROSS JOIN (SELECT MAX(date) AS date FROM credit_exposure_snapshot
+                     WHERE company_id = %(company)s AND date <= %(month_ago)s) m
          LEFT JOIN credit_exposure_snapshot s
-                ON s.partner_id = p.id AND s.company_id = %(company)s
-               AND s.date = (SELECT MAX(date) FROM credit_exposure_snapshot
-                              WHERE company_id = %(company)s AND date <= %(month_ago)s)
+                ON s.partner_id = p.id AND s.company_id = %(company)s AND s.date = m.date
              WHERE p.active AND p.parent_id IS NULL
                AND (p.company_id IS NULL OR p.company_id = %(company)s)
                AND (p.customer_rank > 0 OR e.partner_id IS NOT NULL OR %(limit)s > 0)

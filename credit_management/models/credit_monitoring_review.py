@@ -128,8 +128,9 @@ class CreditMonitoringReview(models.AbstractModel):
     @api.model
     def _review_kinds(self, partners, company):
         """``{partner_id: "periodic" | "monitoring"}`` (P4.2.1): a full re-assessment when the
-        customer's last full assessment (with documents) is at least the company's full
-        review interval old, or there is none; a monitoring review in between. One query."""
+        customer's last full assessment (with documents) will be at least the company's full
+        review interval old on the review's due date, or there is none; a monitoring review
+        in between. One query."""
         months = company.credit_full_review_months
         if not months:
             return dict.fromkeys(partners.ids, "periodic")
@@ -147,13 +148,16 @@ class CreditMonitoringReview(models.AbstractModel):
                 ["decision_date:max"],
             )
         )
-        limit = fields.Datetime.now() - relativedelta(months=months)
-        return {
-            partner.id: "monitoring"
-            if last_full.get(partner) and last_full[partner] > limit
-            else "periodic"
-            for partner in partners
-        }
+        today = fields.Date.context_today(self)
+        kinds = {}
+        for partner in partners:
+            # how old the last full assessment will be on the review's due date (the review
+            # is prepared the notice days before): a yearly re-assessment stays yearly
+            due = partner.credit_next_review_date or today
+            last = last_full.get(partner)
+            recent = last and last.date() > due - relativedelta(months=months)
+            kinds[partner.id] = "monitoring" if recent else "periodic"
+        return kinds
 
     @api.model
     def _monitoring_summaries(self, partners, company):

@@ -60,8 +60,16 @@ class TestPortalApplication(HttpCase):
         self.assertEqual(assessment.document_ids.type_id, self.required)
         self.assertFalse(any(assessment.document_ids.mapped("verified")))
         self.assertTrue(assessment.activity_ids.filtered(lambda a: a.user_id == self.salesperson))
+        # one application at a time
+        self.assertIn("already under way", self._apply().text)
+        self.assertEqual(len(self._applications()), 1)
+        # finance's own reviews of the customer stay internal
+        review = self.env["credit.assessment"].create(
+            {"partner_id": self.company_partner.id, "type": "adhoc", "requested_limit": 1.0}
+        )
         page = self.url_open("/my/credit").text
         self.assertIn(assessment.name, page)
+        self.assertNotIn(review.name, page)
         self.assertIn("Received", page)
         self.assertNotIn("score", page.lower())
         # the answer, once finance decided and sales sent it

@@ -205,6 +205,26 @@ class TestMonitoringReviews(CreditCronCommon):
             full.missing_document_type_ids,
         )
 
+    def test_a_yearly_reassessment_stays_yearly(self):
+        """The review is prepared before its due date: the last full assessment's age is
+        taken on that date, so a review due a year after it is a full one."""
+        self.company.write({"credit_review_months": 12, "credit_full_review_months": 12})
+        assessment = (
+            self.env["credit.assessment"]
+            .sudo()
+            .create({"partner_id": self.customer.id, "type": "new", "requested_limit": 2500.0})
+        )
+        due = self.today + timedelta(10)
+        assessment._credit_workflow_write(
+            {
+                "state": "approved",
+                "decision_date": fields.Datetime.to_datetime(due - relativedelta(months=12)),
+            }
+        )
+        self.customer.with_user(self.analyst).credit_next_review_date = due
+        self.Review._cron_review_scheduler()
+        self.assertEqual(self._review(self.customer).type, "periodic")
+
     def test_every_review_full_when_the_company_says_so(self):
         self.company.credit_full_review_months = 0
         self._assessed(self.customer, 1)

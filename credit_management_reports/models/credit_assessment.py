@@ -1,9 +1,13 @@
 import base64
+import logging
 
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.credit_management.models.credit_common import ANALYST, AUDITOR
 from odoo.addons.credit_management.models.credit_guarded import credit_workflow
+
+_logger = logging.getLogger(__name__)
 
 
 class CreditAssessment(models.Model):
@@ -35,9 +39,24 @@ class CreditAssessment(models.Model):
         for assessment in self:
             # Odoo's test mode renders HTML instead of calling wkhtmltopdf, unless a test asks
             # for the PDF (force_report_rendering): wkhtmltopdf would wait on the test server
-            pdf, _kind = (
-                self.env["ir.actions.report"].sudo()._render_qweb_pdf(report_ref, assessment.ids)
-            )
+            # filing is not an opening of the assessment: no access-log row for it
+            Report = self.env["ir.actions.report"].sudo().with_context(credit_report_filing=True)
+            try:
+                pdf, _kind = Report._render_qweb_pdf(report_ref, assessment.ids)
+            except (UserError, OSError) as error:
+                # wkhtmltopdf missing or failing must not undo finance's decision: say so
+                # where finance sees it; the report can be printed once the server is fixed
+                _logger.warning(
+                    "Credit assessment report of %s not filed: %s", assessment.name, error
+                )
+                assessment.sudo().message_post(
+                    body=self.env._(
+                        "The assessment report could not be made (%(error)s): print it from "
+                        "the Print menu once the PDF service works.",
+                        error=str(error),
+                    )
+                )
+                continue
             name = self.env._(
                 "Credit Assessment %(name)s %(decision)s.pdf",
                 name=assessment.name.replace("/", "-"),

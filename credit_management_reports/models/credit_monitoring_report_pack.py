@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import plaintext2html
 
+from odoo.addons.credit_management.models.credit_common import ANALYST, AUDITOR
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # the reports of the monthly pack (keys of the report wizard's XLSX_REPORTS)
 PACK_REPORTS = ("aging", "watch_list", "holds", "compliance")
@@ -37,9 +39,18 @@ class CreditMonitoringReportPack(models.AbstractModel):
 
     @api.model
     def _pack_recipients(self, company):
+        # the pack holds every customer's figures: internal finance and audit users only,
+        # whatever group the settings name
         return (
             company.credit_report_group_id.sudo()
-            .users.filtered(lambda user: company in user.company_ids and user.partner_id.email)
+            .users.filtered(
+                lambda user: (
+                    company in user.company_ids
+                    and user.partner_id.email
+                    and not user.share
+                    and (user.has_group(ANALYST) or user.has_group(AUDITOR))
+                )
+            )
             .partner_id
         )
 

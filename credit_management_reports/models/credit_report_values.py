@@ -24,7 +24,8 @@ class CreditAssessmentReportValues(models.AbstractModel):
             )
         docs = self.env["credit.assessment"].browse(docids)
         docs.check_access("read")
-        self.env["credit.access.log"]._log(docs, "download")
+        if not self.env.context.get("credit_report_filing"):
+            self.env["credit.access.log"]._log(docs, "download")
         return {
             "doc_ids": docids,
             "doc_model": "credit.assessment",

@@ -1,7 +1,6 @@
 import base64
 from datetime import timedelta
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import tagged
@@ -167,7 +166,8 @@ class TestHoldsAndReleases(FinanceReportCommon):
         self.assertAlmostEqual(row["Credit Limit"], 1000.0)
         self.assertAlmostEqual(row["Excess over Limit"], 500.0)
         release = released.credit_release_ids
-        self.assertEqual(row["Held On"], fields.Datetime.to_string(release.hold_date))
+        wizard = self.env["credit.report.wizard"].with_user(self.auditor)
+        self.assertEqual(row["Held On"], wizard._when(release.hold_date))
         self.assertGreaterEqual(row["Days to Answer"], 0.0)
         self.assertEqual(rows[rejected.name]["Answer"], "Rejected")
         self.assertEqual(rows[waiting.name]["Answer"], "Waiting")
@@ -202,7 +202,9 @@ class TestComplianceExceptions(FinanceReportCommon):
         late.with_company(self.company).sudo().credit_next_review_date = self.today - timedelta(
             days=3
         )
-        self_approved = Partner.create({"name": "C Self Approved", "is_company": True})
+        self_approved = Partner.create(
+            {"name": "C Self Approved", "is_company": True, "user_id": self.manager.id}
+        )
         self._approved_assessment(self_approved, self.manager, salesperson=self.manager)
         over = Partner.create({"name": "D Over", "is_company": True})
         self._approved_assessment(over, self.analyst)
@@ -231,7 +233,7 @@ class TestComplianceExceptions(FinanceReportCommon):
         self.assertIn(("C Self Approved", "Approved by its submitter or salesperson"), found)
         self.assertIn(("D Over", "Released above the limit"), found)
         self.assertIn(("D Over", "Limit changed without an assessment"), found)
-        self.assertIn(("E Blocked", "Confirmed while blocked"), found)
+        self.assertIn(("E Blocked", "Confirmed while on hold or blocked"), found)
         self.assertEqual(
             sorted({name for name, _check in found}),
             ["A No File", "B Late Review", "C Self Approved", "D Over", "E Blocked"],

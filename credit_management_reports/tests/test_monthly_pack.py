@@ -21,6 +21,8 @@ class TestMonthlyPack(FinanceReportCommon):
         cls.meeting = cls.env["res.groups"].create({"name": "Credit Meeting"})
         cls.manager.write({"email": "manager@example.com", "groups_id": [(4, cls.meeting.id)]})
         cls.auditor.write({"email": "auditor@example.com", "groups_id": [(4, cls.meeting.id)]})
+        # in the group but neither finance nor audit: the pack is not for them
+        cls.internal_user.write({"email": "user@example.com", "groups_id": [(4, cls.meeting.id)]})
         cls.company.write({"credit_report_group_id": cls.meeting.id, "credit_report_month": False})
 
     def _packs(self):

@@ -143,6 +143,8 @@ class TestPdfReports(FinanceReportCommon):
 
     def test_printing_is_logged(self):
         assessment = self._approved_assessment(self.taiwan, self.analyst)
+        # filing the report on approval is not an opening by the approver
+        self.assertEqual(self._logged(self.analyst, assessment), 0)
         before = self._logged(self.auditor, assessment)
         pdf = self._print(
             self.auditor, "credit_management_reports.credit_assessment_report_action", assessment

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from odoo.addons.credit_management.models.credit_common import HOLD_STATUSES
+
 
 class CreditReportWizard(models.TransientModel):
     """The reports of a period on finance's and audit's own records: the assessment register,
@@ -15,9 +17,13 @@ class CreditReportWizard(models.TransientModel):
             fname: dict(Model._fields[fname]._description_selection(self.env)) for fname in fnames
         }
 
-    @staticmethod
-    def _when(moment):
-        return fields.Datetime.to_string(moment) if moment else ""
+    def _when(self, moment):
+        """A moment as the user reads it: in the user's time zone, as the period is cut."""
+        if not moment:
+            return ""
+        return fields.Datetime.to_string(
+            fields.Datetime.context_timestamp(self, moment).replace(tzinfo=None)
+        )
 
     def _period_label(self):
         return self.env._(
@@ -52,6 +58,8 @@ class CreditReportWizard(models.TransientModel):
             ],
             order="create_date, id",
         )
+        # a bulk export of assessments is an opening of each, as Odoo's export is (P3.2.3)
+        self.env["credit.access.log"]._log(assessments, "export")
         Line = self.env["credit.assessment.line"]
         lines = assessments.line_ids if Line.has_access("read") else Line
         criteria = lines.criterion_id.sorted(lambda c: (c.scorecard_id.id, c.sequence, c.id))
@@ -264,8 +272,12 @@ class CreditReportWizard(models.TransientModel):
 
     def _compliance_no_assessment(self, customers):
         """Customers with a credit limit but no approved assessment in force."""
-        partners = customers.filtered_domain(
-            [("credit_limit", ">", 0), ("credit_assessment_id", "=", False)]
+        partners = customers.search(
+            [
+                ("id", "in", customers.ids),
+                ("credit_limit", ">", 0),
+                ("credit_assessment_id", "=", False),
+            ]
         )
         return [
             self._compliance_row(
@@ -279,8 +291,12 @@ class CreditReportWizard(models.TransientModel):
 
     def _compliance_overdue_reviews(self, customers):
         """Customers whose credit review date has passed on the As of date."""
-        partners = customers.filtered_domain(
-            [("credit_next_review_date", "!=", False), ("credit_next_review_date", "<", self.date)]
+        partners = customers.search(
+            [
+                ("id", "in", customers.ids),
+                ("credit_next_review_date", "!=", False),
+                ("credit_next_review_date", "<", self.date),
+            ]
         )
         return [
             self._compliance_row(
@@ -367,13 +383,14 @@ class CreditReportWizard(models.TransientModel):
                 self.env._(
                     "Submitted by %(submitter)s, salesperson %(salesperson)s.",
                     submitter=assessment.submitted_by_id.name or "-",
-                    salesperson=assessment.user_id.name or "-",
+                    salesperson=assessment.partner_id.commercial_partner_id.user_id.name or "-",
                 ),
                 assessment.approved_by_id.name,
             )
             for assessment in assessments
             if assessment.approved_by_id
-            and assessment.approved_by_id in (assessment.submitted_by_id | assessment.user_id)
+            and assessment.approved_by_id
+            in (assessment.submitted_by_id | assessment.partner_id.commercial_partner_id.user_id)
         ]
 
     def _compliance_limit_changes(self, customers):
@@ -408,13 +425,16 @@ class CreditReportWizard(models.TransientModel):
         ]
 
     def _compliance_blocked_confirmations(self, customers):
-        """Orders confirmed in the period while their customer was blocked (the status the
-        credit history gives at the moment of confirmation), and not released by finance:
-        the order control should make this list empty."""
+        """Orders confirmed in the period while their customer was on hold or blocked (the
+        status the credit history gives at the moment of confirmation), neither released by
+        finance nor paid in full beforehand: the order control should make this list empty."""
         start, end = self._period_bounds()
         self.env["sale.order"].flush_model(["state", "date_order", "partner_id", "company_id"])
-        self.env["credit.history"].flush_model(["partner_id", "company_id", "kind", "date"])
+        self.env["credit.history"].flush_model(
+            ["partner_id", "company_id", "kind", "date", "new_status"]
+        )
         self.env["credit.release"].flush_model(["order_id", "answer"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         order_ids = [
             row[0]
             for row in self.env.execute_query(
@@ -434,7 +454,7 @@ class CreditReportWizard(models.TransientModel):
                                AND h.kind = 'status'
                                AND h.date <= so.date_order
                           ORDER BY h.date DESC, h.id DESC
-                             LIMIT 1) = 'blocked'
+                             LIMIT 1) = ANY(%(statuses)s)
                        AND NOT EXISTS (SELECT 1 FROM credit_release r
                                         WHERE r.order_id = so.id AND r.answer = 'release')
                   ORDER BY so.date_order, so.id
@@ -443,18 +463,24 @@ class CreditReportWizard(models.TransientModel):
                     start=start,
                     end=end,
                     ids=customers.ids,
+                    statuses=list(HOLD_STATUSES),
                 )
             )
         ]
-        orders = self.env["sale.order"].browse(order_ids)
+        # paid in full before confirmation: no credit was extended (the order control's own
+        # exemption), not a breach
+        orders = self.env["sale.order"].browse(order_ids).filtered(lambda o: not o._credit_exempt())
         return [
             self._compliance_row(
                 order.partner_id.commercial_partner_id,
-                self.env._("Confirmed while blocked"),
+                self.env._("Confirmed while on hold or blocked"),
                 order.name,
                 self._when(order.date_order),
                 order.amount_total,
-                self.env._("The customer was blocked when the order was confirmed."),
+                self.env._(
+                    "The customer was on hold or blocked when the order was confirmed, and no "
+                    "release covers it."
+                ),
                 order.user_id.name or "",
             )
             for order in orders
