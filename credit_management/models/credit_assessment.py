@@ -506,7 +506,7 @@ class CreditAssessment(models.Model):
             if not lines:
                 continue
             record = assessment._credit_record()
-            if not record["invoices"] and not record["events"]:
+            if not any(record[key] for key in ("invoices", "events", "releases", "rejections")):
                 proposal = self.env._(
                     "No invoice and no credit event with us in the last 12 months: score it "
                     "by hand from outside references."

@@ -195,6 +195,22 @@ class TestCreditAssessment(CreditCommon):
         self.assertEqual(line.proposed_level_id.name, "Defaults")
         self.assertIn("Index 100 - 70 = 30", line.proposal)
 
+    def test_rejected_orders_are_a_record(self):
+        """A customer who never got an invoice but whose orders finance rejected has a
+        record: it is proposed from it, not left to be scored by hand."""
+        prospect = self.env["res.partner"].create(
+            {"name": "Rejected Prospect", "is_company": True, "credit_limit": 100.0}
+        )
+        order = self._order(prospect, 900.0, confirm=False)
+        order.action_confirm()
+        self.assertEqual(order.credit_hold_state, "held")
+        self._answer(order, "reject", self.analyst)
+        assessment = self._assessment(partner=prospect)
+        self._to_review(assessment)
+        line = assessment.line_ids.filtered(lambda li: li.kind == "history")
+        self.assertIn("1 rejections x 10", line.proposal)
+        self.assertEqual(line.proposed_level_id.name, "Minor incidents")
+
     def test_a_customer_without_record_is_scored_by_hand(self):
         stranger = self.env["res.partner"].create({"name": "Stranger", "is_company": True})
         assessment = self._assessment(partner=stranger)
