@@ -171,31 +171,41 @@ class CreditMonitoringDigest(models.AbstractModel):
         ]
 
     @api.model
-    def _send_digests(self, company, today):
-        """One message to each salesperson whose customers changed since the last digest
-        (or the last day)."""
-        now = fields.Datetime.now()
-        since = company.credit_digest_at or now - timedelta(days=1)
-        last_day = fields.Date.context_today(self, since)
-        changes = (
+    def _changes_by_partner(self, company, today, since, last_day):
+        """``{partner_id: [line]}`` of what changed, in the language of the context."""
+        by_partner = defaultdict(list)
+        for partner_id, line in (
             self._snapshot_changes(company, today)
             + self._document_changes(company, since)
             + self._review_changes(company, today, last_day)
-        )
-        by_partner = defaultdict(list)
-        for partner_id, line in changes:
+        ):
             by_partner[partner_id].append(line)
-        partners = self.env["res.partner"].sudo().browse(list(by_partner))
-        by_salesperson = defaultdict(list)
-        for partner in partners.sorted("name"):
-            if partner.user_id:
-                by_salesperson[partner.user_id].append(
-                    f"{partner.display_name}: " + "; ".join(by_partner[partner.id])
+        return by_partner
+
+    @api.model
+    def _send_digests(self, company, today):
+        """One message to each salesperson whose customers changed since the last digest
+        (or the last day), written in the salesperson's language (the lines are read again
+        for each other language among them: a few queries per language)."""
+        now = fields.Datetime.now()
+        since = company.credit_digest_at or now - timedelta(days=1)
+        last_day = fields.Date.context_today(self, since)
+        changes = {None: self._changes_by_partner(company, today, since, last_day)}
+        partners = self.env["res.partner"].sudo().browse(list(changes[None])).sorted("name")
+        for user in partners.user_id:
+            lang = user.lang or None
+            if lang not in changes:
+                changes[lang] = self.with_context(lang=lang)._changes_by_partner(
+                    company, today, since, last_day
                 )
-        for user, lines in by_salesperson.items():
+            lines = [
+                f"{partner.display_name}: " + "; ".join(changes[lang][partner.id])
+                for partner in partners
+                if partner.user_id == user and changes[lang].get(partner.id)
+            ]
             user.partner_id.sudo().message_notify(
                 partner_ids=user.partner_id.ids,
-                subject=self.env._(
+                subject=self.with_context(lang=lang).env._(
                     "Your customers' credit on %(date)s (%(company)s)",
                     date=fields.Date.to_string(today),
                     company=company.name,

@@ -185,7 +185,9 @@ class CreditMonitoringReview(models.AbstractModel):
         summaries = {}
         for partner in partners:
             figures = exposure[partner.id]
-            summaries[partner.id] = self.env._(
+            # written in the language of whoever reads it: the salesperson's
+            lang = partner.user_id.lang or company.partner_id.lang or self.env.lang
+            summaries[partner.id] = self.with_context(lang=lang).env._(
                 "Exposure %(exposure)s of a limit of %(limit)s (%(utilization)s%%); overdue "
                 "%(overdue)s, the oldest %(days)s days; %(events)s open credit events. The "
                 "payment record is proposed to finance when the review is submitted.",

@@ -61,48 +61,55 @@ class CreditMonitoringReportPack(models.AbstractModel):
         start = month - relativedelta(months=1)
         end = month - relativedelta(days=1)
         recipients = self._pack_recipients(company)
-        if recipients:
-            wizard = (
-                self.env["credit.report.wizard"]
-                .sudo()
-                .with_company(company)
-                .create({"company_id": company.id, "date_from": start, "date": end})
-            )
-            files = [wizard._report_file(report) for report in PACK_REPORTS]
-            period = self.env._(
-                "%(start)s to %(end)s",
-                start=fields.Date.to_string(start),
-                end=fields.Date.to_string(end),
-            )
-            body = self.env._(
-                "The credit pack of %(company)s for %(period)s: receivable aging, watch list, "
-                "holds and releases, and compliance exceptions.",
-                company=company.name,
-                period=period,
-            )
-            self.env["mail.mail"].sudo().create(
-                {
-                    "subject": self.env._(
-                        "Monthly credit pack %(company)s %(period)s",
-                        company=company.name,
-                        period=period,
-                    ),
-                    "body_html": plaintext2html(body),
-                    "email_from": company.email_formatted or self.env.user.email_formatted,
-                    "recipient_ids": [Command.set(recipients.ids)],
-                    "auto_delete": False,
-                    "attachment_ids": [
-                        Command.create(
-                            {
-                                "name": name,
-                                "datas": base64.b64encode(content),
-                                "mimetype": XLSX_MIMETYPE,
-                                "res_model": "res.company",
-                                "res_id": company.id,
-                            }
-                        )
-                        for content, name in files
-                    ],
-                }
+        # one e-mail per language of its readers, the reports written in that language
+        for lang in set(recipients.mapped("lang")):
+            self.with_context(lang=lang)._send_pack_mail(
+                company, start, end, recipients.filtered(lambda r, lg=lang: r.lang == lg)
             )
         company.sudo().credit_report_month = month
+
+    @api.model
+    def _send_pack_mail(self, company, start, end, recipients):
+        wizard = (
+            self.env["credit.report.wizard"]
+            .sudo()
+            .with_company(company)
+            .create({"company_id": company.id, "date_from": start, "date": end})
+        )
+        files = [wizard._report_file(report) for report in PACK_REPORTS]
+        period = self.env._(
+            "%(start)s to %(end)s",
+            start=fields.Date.to_string(start),
+            end=fields.Date.to_string(end),
+        )
+        body = self.env._(
+            "The credit pack of %(company)s for %(period)s: receivable aging, watch list, "
+            "holds and releases, and compliance exceptions.",
+            company=company.name,
+            period=period,
+        )
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": self.env._(
+                    "Monthly credit pack %(company)s %(period)s",
+                    company=company.name,
+                    period=period,
+                ),
+                "body_html": plaintext2html(body),
+                "email_from": company.email_formatted or self.env.user.email_formatted,
+                "recipient_ids": [Command.set(recipients.ids)],
+                "auto_delete": False,
+                "attachment_ids": [
+                    Command.create(
+                        {
+                            "name": name,
+                            "datas": base64.b64encode(content),
+                            "mimetype": XLSX_MIMETYPE,
+                            "res_model": "res.company",
+                            "res_id": company.id,
+                        }
+                    )
+                    for content, name in files
+                ],
+            }
+        )

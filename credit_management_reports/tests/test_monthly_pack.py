@@ -60,6 +60,17 @@ class TestMonthlyPack(FinanceReportCommon):
             self._run()
         self.assertEqual(len(self._packs()), 2)
 
+    def test_one_mail_per_language_of_its_readers(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.auditor.partner_id.lang = "fr_FR"
+        self._run()
+        packs = self._packs()
+        self.assertEqual(len(packs), 2)
+        self.assertEqual(
+            {tuple(pack.recipient_ids.mapped("lang")) for pack in packs},
+            {(self.manager.partner_id.lang,), ("fr_FR",)},
+        )
+
     def test_no_group_no_pack(self):
         self.company.credit_report_group_id = False
         self._run()
