@@ -48,13 +48,18 @@ class CreditFileSummaryValues(models.AbstractModel):
         docs = self.env["credit.file"].browse(docids)
         docs.check_access("read")
         self.env["credit.access.log"]._log(docs, "download")
-        Exposure = self.env["credit.exposure"]
+        # the exposure service once per company for all its files, not once per file
+        exposure = {}
+        for company in docs.company_id:
+            partners = docs.filtered(lambda f, c=company: f.company_id == c).partner_id
+            figures = self.env["credit.exposure"]._get_exposure(
+                partners, company, commercial_ids=partners.ids
+            )
+            exposure.update({(company.id, pid): values for pid, values in figures.items()})
         summaries = {}
         for file in docs:
             partner = file.partner_id.with_company(file.company_id).sudo()
-            figures = Exposure._get_exposure(partner, file.company_id, commercial_ids=partner.ids)[
-                partner.id
-            ]
+            figures = exposure[file.company_id.id, partner.id]
             domain = [("partner_id", "=", partner.id), ("company_id", "=", file.company_id.id)]
             summaries[file.id] = {
                 "partner": partner,
