@@ -1,7 +1,7 @@
 {
     "name": "Credit Management",
     "summary": "Customer credit profiles, exposure and credit control for sales",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Credit Management for Odoo",
@@ -32,6 +32,7 @@
         "views/credit_access_log_views.xml",
         "views/credit_exposure_snapshot_views.xml",
         "views/credit_customer_monitor_views.xml",
+        "views/credit_application_invite_views.xml",
         "views/credit_portal_templates.xml",
         "wizards/credit_hold_wizard_views.xml",
         "wizards/credit_release_wizard_views.xml",

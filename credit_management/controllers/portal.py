@@ -6,7 +6,7 @@ from werkzeug.urls import url_encode
 from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
-from odoo.tools import plaintext2html
+from odoo.tools import plaintext2html, single_email_re
 from odoo.tools.mimetypes import guess_mimetype
 from odoo.tools.translate import LazyTranslate
 
@@ -73,8 +73,8 @@ class CreditApplicationPortal(CustomerPortal):
             )
         )
 
-    def _credit_payment_terms(self):
-        company = self._credit_customer().company_id or request.env.company
+    def _credit_payment_terms(self, company=None):
+        company = company or self._credit_customer().company_id or request.env.company
         return (
             request.env["account.payment.term"]
             .sudo()
@@ -125,6 +125,81 @@ class CreditApplicationPortal(CustomerPortal):
             )
         return request.redirect(f"/my/credit?applied={assessment.id}")
 
+    # -- the public form of an invited prospect ---------------------------------------------
+    def _credit_invite_values(self, invite, token, **values):
+        return {
+            "invite": invite,
+            "form_action": f"/credit/apply/{invite.id}/{token}",
+            "document_types": self._credit_document_types(),
+            "payment_terms": self._credit_payment_terms(invite.company_id),
+            **values,
+        }
+
+    @http.route(
+        "/credit/apply/<int:invite_id>/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+    )
+    def credit_invite_form(self, invite_id, token, error=None, **kw):
+        invite = request.env["credit.application.invite"]._credit_invite_for_token(invite_id, token)
+        if not invite:
+            return request.render("credit_management.credit_invite_invalid", status=404)
+        return request.render(
+            "credit_management.credit_invite_apply",
+            self._credit_invite_values(invite, token, credit_error=error, credit_form=kw),
+        )
+
+    @http.route(
+        "/credit/apply/<int:invite_id>/<string:token>",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def credit_invite_apply(self, invite_id, token, **post):
+        invite = request.env["credit.application.invite"]._credit_invite_for_token(
+            invite_id, token, lock=True
+        )
+        if not invite:
+            return request.render("credit_management.credit_invite_invalid", status=404)
+        try:
+            name, email = self._credit_applicant(post)
+            assessment = self._credit_application_create(
+                post,
+                invite.partner_id,
+                invite.company_id,
+                request.env._(
+                    "Applied with the invitation sent by %(user)s, by %(name)s <%(email)s>.",
+                    user=invite.user_id.name,
+                    name=name,
+                    email=email,
+                ),
+                salesperson=invite.partner_id.user_id or invite.user_id,
+            )
+        except UserError as error:
+            typed = {
+                key: post[key]
+                for key in (*APPLICATION_TEXT_FIELDS, "applicant_name", "applicant_email")
+                if post.get(key)
+            }
+            return request.redirect(
+                f"/credit/apply/{invite.id}/{token}?" + url_encode({"error": str(error), **typed})
+            )
+        invite._credit_mark_used(assessment, name, email)
+        return request.render("credit_management.credit_invite_done", {"invite": invite})
+
+    def _credit_applicant(self, post):
+        """Who fills in the public form: a name and a valid e-mail are required."""
+        name = (post.get("applicant_name") or "").strip()
+        email = (post.get("applicant_email") or "").strip()
+        if not name:
+            raise UserError(request.env._("Enter your name."))
+        if not single_email_re.match(email):
+            raise UserError(request.env._("Enter a valid e-mail address."))
+        return name[:128], email[:254]
+
     def _credit_check_file(self, upload, type_name):
         """The file's content, refused with a clear message when it is not a PDF or an image
         or larger than the limit."""
@@ -165,12 +240,20 @@ class CreditApplicationPortal(CustomerPortal):
         return number
 
     def _credit_create_application(self, post):
-        """Check everything, then create the draft assessment and its documents in one go:
-        a refused field or file leaves nothing behind."""
+        """The logged-in customer's application (portal)."""
         customer = self._credit_customer()
-        if self._credit_applications().filtered(
-            lambda a: a.state in ("draft", "submitted", "review")
-        ):
+        return self._credit_application_create(
+            post,
+            customer,
+            customer.company_id or request.env.company,
+            request.env._("Applied on the portal by %(user)s.", user=request.env.user.name),
+        )
+
+    def _credit_application_create(self, post, customer, company, origin, salesperson=None):
+        """Check everything, then create the draft assessment of ``customer`` in ``company``
+        and its documents in one go: a refused field or file leaves nothing behind. The
+        salesperson (by default the customer's) gets an activity to verify and submit."""
+        if customer._credit_application_under_way(company):
             raise UserError(
                 request.env._(
                     "Your application is already under way: your contact will come back to you."
@@ -195,13 +278,13 @@ class CreditApplicationPortal(CustomerPortal):
                 }
             )
         term_id = post.get("payment_term_id") or ""
-        term = self._credit_payment_terms().filtered(lambda t: str(t.id) == term_id)
+        term = self._credit_payment_terms(company).filtered(lambda t: str(t.id) == term_id)
         banks = (post.get("banks") or "").strip()
         registration = (post.get("registration") or "").strip()
         comment = "\n".join(
             line
             for line in (
-                request.env._("Applied on the portal by %(user)s.", user=request.env.user.name),
+                origin,
                 registration and request.env._("Registration: %(number)s", number=registration),
                 banks and request.env._("Banks: %(banks)s", banks=banks),
                 (post.get("comment") or "").strip(),
@@ -211,12 +294,13 @@ class CreditApplicationPortal(CustomerPortal):
         assessment = (
             request.env["credit.assessment"]
             .sudo()
-            .with_company(customer.company_id or request.env.company)
+            .with_company(company)
             .create(
                 {
                     "partner_id": customer.id,
+                    "company_id": company.id,
                     "type": "new",
-                    "user_id": customer.user_id.id,
+                    "user_id": (salesperson or customer.user_id).id,
                     "requested_limit": requested,
                     "requested_payment_term_id": term.id,
                     "annual_revenue": self._credit_number(
@@ -233,7 +317,7 @@ class CreditApplicationPortal(CustomerPortal):
                 }
             )
         )
-        salesperson = customer.user_id or assessment.company_id._credit_controller()
+        salesperson = salesperson or customer.user_id or company._credit_controller()
         if not salesperson:
             return assessment  # nobody to tell: it waits in the assessments list
         assessment.activity_schedule(

@@ -23,6 +23,7 @@ from . import credit_assessment
 from . import credit_assessment_part
 from . import credit_assessment_document
 from . import credit_assessment_line
+from . import credit_application_invite
 
 # events and monitoring
 from . import credit_event

@@ -33,6 +33,12 @@ class CrmLead(models.Model):
             }
         )
 
+    def action_credit_invite_to_apply(self):
+        self.ensure_one()
+        if not self.partner_id:
+            raise UserError(self.env._("Set the customer of the opportunity first."))
+        return self.partner_id.action_credit_invite_to_apply()
+
     def action_report_credit_event(self):
         self.ensure_one()
         if not self.partner_id:

@@ -579,6 +579,54 @@ class ResPartner(models.Model):
             {"default_requested_limit": partner.sudo().credit_limit}
         )
 
+    def action_credit_invite_to_apply(self):
+        """P4.1.1: invite a prospect without a portal account to apply for credit on the
+        public form (the invitation's dialog: to whom, until when; then Send)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invite to Apply for Credit"),
+            "res_model": "credit.application.invite",
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref("credit_management.credit_application_invite_view_form_dialog").id,
+                    "form",
+                )
+            ],
+            "target": "new",
+            "context": {
+                "default_partner_id": partner.id,
+                "default_contact_id": (self if self.email else partner._credit_invite_contact()).id,
+            },
+        }
+
+    def _credit_invite_contact(self):
+        """Whom an invitation to apply goes to: the customer when it has an e-mail, else its
+        first contact with one."""
+        if not self or self.email:
+            return self
+        return self.child_ids.filtered("email")[:1] or self
+
+    def _credit_application_under_way(self, company):
+        """The customer's credit application not yet decided in ``company``, if any: one at
+        a time, from the portal, a public invitation or the salesperson."""
+        self.ensure_one()
+        return (
+            self.env["credit.assessment"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.commercial_partner_id.id),
+                    ("type", "=", "new"),
+                    ("company_id", "=", company.id),
+                    ("state", "in", ("draft", "submitted", "review")),
+                ],
+                limit=1,
+            )
+        )
+
     def _credit_assessment_form_action(self, defaults):
         self.ensure_one()
         approved = self.sudo().credit_assessment_id

@@ -111,3 +111,14 @@ class TestPortalApplication(HttpCase):
         self.authenticate("portal_other", "portal_other")
         page = self.url_open("/my/credit").text
         self.assertNotIn(self._applications().name, page)
+
+    def test_the_application_in_the_browser(self):
+        """The portal application as the buyer makes it in the browser (tour)."""
+        self.start_tour(
+            "/my/credit", "credit_management_portal_application_tour", login="portal_buyer"
+        )
+        assessment = self._applications()
+        self.assertEqual((assessment.state, assessment.requested_limit), ("draft", 30000.0))
+        self.assertEqual(assessment.years_in_business, 12)
+        self.assertEqual(assessment.document_ids.type_id, self.required)
+        self.assertTrue(all(assessment.document_ids.mapped("file")))
