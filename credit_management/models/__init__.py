@@ -46,3 +46,10 @@ from . import crm_lead
 from . import credit_customer_monitor
 from . import credit_monitoring_digest
 from . import credit_monitoring_files
+
+# governance: compliance checks, policy versions, credit meetings, internal audit
+from . import credit_compliance
+from . import credit_policy
+from . import credit_meeting
+from . import credit_audit
+from . import credit_improvement

@@ -62,6 +62,7 @@ HISTORY_REJECTION_POINTS = 10
 DECISION_FIELDS = ("approved_rating_id", "approved_limit", "approved_payment_term_id")
 WORKFLOW_FIELDS = {
     "state",
+    "policy_id",
     "submitted_by_id",
     "submit_date",
     "reviewer_id",
@@ -208,6 +209,14 @@ class CreditAssessment(models.Model):
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     rejected_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     decision_date = fields.Datetime(readonly=True, copy=False)
+    policy_id = fields.Many2one(
+        "credit.policy",
+        string="Policy in Force",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        help="The credit policy version published when finance decided.",
+    )
     answer_sent_date = fields.Datetime(
         string="Answer Sent On",
         readonly=True,
@@ -724,6 +733,7 @@ class CreditAssessment(models.Model):
                     "state": "approved",
                     "approved_by_id": self.env.uid,
                     "decision_date": fields.Datetime.now(),
+                    "policy_id": self.env["credit.policy"]._in_force(assessment.company_id).id,
                 }
             )
             assessment._apply_to_partner()
@@ -812,13 +822,15 @@ class CreditAssessment(models.Model):
                         assessment=assessment.name,
                     )
                 )
-        self._credit_workflow_write(
-            {
-                "state": "rejected",
-                "rejected_by_id": self.env.uid,
-                "decision_date": fields.Datetime.now(),
-            }
-        )
+        for assessment in self:
+            assessment._credit_workflow_write(
+                {
+                    "state": "rejected",
+                    "rejected_by_id": self.env.uid,
+                    "decision_date": fields.Datetime.now(),
+                    "policy_id": self.env["credit.policy"]._in_force(assessment.company_id).id,
+                }
+            )
         for assessment in self:
             assessment._close_finance_activities(self.env._("Rejected"))
             assessment._notify_salesperson(

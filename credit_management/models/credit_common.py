@@ -20,6 +20,7 @@ SALESPERSON = "credit_management.group_credit_salesperson"
 ANALYST = "credit_management.group_credit_analyst"
 MANAGER = "credit_management.group_credit_manager"
 AUDITOR = "credit_management.group_credit_auditor"
+BOARD = "credit_management.group_credit_board"
 # Who reads the credit summary of a customer (the groups= of the partner's credit fields).
 CREDIT_READERS = f"{SALESPERSON},{AUDITOR}"
 INTERNAL = "base.group_user"

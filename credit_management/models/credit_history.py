@@ -47,6 +47,7 @@ class CreditHistory(models.Model):
     new_value = fields.Char(compute="_compute_values")
     reason = fields.Text()
     assessment_id = fields.Many2one("credit.assessment")
+    meeting_decision_id = fields.Many2one("credit.meeting.decision", index="btree_not_null")
 
     @api.model
     def _typed_values(self, kind, old, new):

@@ -65,6 +65,13 @@ class CreditRelease(models.Model):
         "res.users", string="Decided By", required=True, readonly=True, default=lambda s: s.env.user
     )
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    policy_id = fields.Many2one(
+        "credit.policy",
+        string="Policy in Force",
+        readonly=True,
+        ondelete="restrict",
+        help="The credit policy version published when the answer was given.",
+    )
     hold_date = fields.Datetime(
         string="Held On", readonly=True, help="When the document was first held."
     )
@@ -96,6 +103,11 @@ class CreditRelease(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        Policy = self.env["credit.policy"]
+        for vals in vals_list:
+            if "policy_id" not in vals and vals.get("company_id"):
+                company = self.env["res.company"].browse(vals["company_id"])
+                vals["policy_id"] = Policy._in_force(company).id
         releases = super().create(vals_list)
         for release in releases:
             self.env["credit.file"]._for_partner(release.partner_id, release.company_id)

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-from .credit_common import MANAGER, credit_notification
+from .credit_common import BOARD, MANAGER, credit_notification
 
 # P3.1.2: every existing customer is assessed at least once a year.
 MAX_REVIEW_MONTHS = 12
@@ -112,6 +112,35 @@ class ResCompany(models.Model):
         string="Manager Approval Above",
         currency_field="currency_id",
         help="Assessments approving a higher limit need a credit manager (0: never).",
+    )
+    # governance (P5.2.1, P6.3)
+    credit_meeting_months = fields.Integer(
+        string="Credit Meeting Every (months)",
+        default=1,
+        help="How often a credit meeting is planned (0: meetings are planned by hand).",
+    )
+    credit_meeting_next_date = fields.Date(
+        string="Next Credit Meeting",
+        help="The day the next meeting is planned, with its agenda built from the live data; "
+        "then the date moves on by the recurrence.",
+    )
+    credit_meeting_chair_id = fields.Many2one(
+        "res.users",
+        string="Meeting Chair",
+        domain=lambda self: [("groups_id", "in", self.env.ref(BOARD).ids)],
+        help="A member of the Credit Management Board who chairs the meetings and approves "
+        "their decisions.",
+    )
+    credit_meeting_release_amount = fields.Monetary(
+        string="Releases on the Agenda From",
+        currency_field="currency_id",
+        help="Releases of at least this amount since the last meeting are on the agenda.",
+    )
+    credit_policy_reminder_days = fields.Integer(
+        string="Policy Reminder (days)",
+        default=7,
+        help="Users who have not acknowledged the published credit policy are reminded every "
+        "this many days (0: never).",
     )
     credit_full_review_months = fields.Integer(
         string="Full Re-assessment (months)",
@@ -260,6 +289,9 @@ class ResCompany(models.Model):
         "credit_review_notice_days",
         "credit_full_review_months",
         "credit_review_grace_days",
+        "credit_meeting_months",
+        "credit_meeting_release_amount",
+        "credit_policy_reminder_days",
         "credit_overdue_grace_days",
     )
 

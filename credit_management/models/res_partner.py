@@ -328,19 +328,63 @@ class ResPartner(models.Model):
         return reason
 
     @contextmanager
-    def _credit_change(self, reason, assessment=None):
+    def _credit_change(self, reason, assessment=None, decision=None):
         """The credit profile changes written inside are made for ``reason`` (and come from
-        ``assessment``): the history keeps both. A cursor cache key, not a context key: a
-        program could forge the context over RPC."""
+        ``assessment`` or a credit meeting's ``decision``): the history keeps them. A cursor
+        cache key, not a context key: a program could forge the context over RPC."""
         cache = self.env.cr.cache
         previous = cache.get(CHANGE)
-        cache[CHANGE] = (reason, assessment.id if assessment else False)
+        cache[CHANGE] = (
+            reason,
+            assessment.id if assessment else False,
+            decision.id if decision else False,
+        )
         try:
             yield
         finally:
             cache[CHANGE] = previous
 
-    def _credit_set_status(self, status, reason, hold_reason=None, only_from=None, assessment=None):
+    def _credit_set_limit(self, limit, reason, decision=None):
+        """The one writer of a customer's credit limit by hand: finance's Change Credit Limit
+        and a credit meeting's decision. The write is checked as any other (finance, a reason,
+        a manager above the threshold); the history keeps the reason and the decision, the
+        chatter says it."""
+        self.ensure_one()
+        company = self.env.company
+        partner = self.commercial_partner_id
+        old = partner.sudo().credit_limit
+        with self._credit_change(reason, decision=decision):
+            partner.write({"credit_limit": limit})
+        Decision = self.env["credit.decision"]
+        body = self.env._(
+            "Credit limit changed from %(old)s to %(new)s in %(company)s. Reason: %(reason)s",
+            old=Decision._money(old, company),
+            new=Decision._money(limit, company),
+            company=company.name,
+            reason=reason,
+        )
+        partner.message_post(body=body, subtype_xmlid="mail.mt_note")
+        return body
+
+    def _credit_set_rating(self, rating, reason, decision=None):
+        """A credit rating set by a credit meeting's decision (an assessment sets its own)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        with self._credit_change(reason, decision=decision):
+            partner.write({"credit_rating_id": rating.id})
+        partner.message_post(
+            body=self.env._(
+                "Credit rating set to %(rating)s in %(company)s. Reason: %(reason)s",
+                rating=rating.name,
+                company=self.env.company.name,
+                reason=reason,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _credit_set_status(
+        self, status, reason, hold_reason=None, only_from=None, assessment=None, decision=None
+    ):
         """The one writer of customers' credit status in the current company: the hold wizard,
         the events, the crons and the assessment approval all call it, for one customer or
         thousands (one write and one batch of chatter notes for all of them). The write is
@@ -363,7 +407,7 @@ class ResPartner(models.Model):
             partners = partners.filtered(lambda p: current[p.id] in only_from)
         unchanged = partners.filtered(lambda p: current[p.id] == status)
         changed = partners - unchanged
-        with self._credit_change(reason, assessment):
+        with self._credit_change(reason, assessment, decision):
             if unchanged and status in HOLD_STATUSES and hold_reason:
                 # already there: a new reason for the hold replaces the old one
                 unchanged.write({"credit_hold_reason": hold_reason})
@@ -503,6 +547,7 @@ class ResPartner(models.Model):
                         "kind": HISTORY_FIELDS[fname],
                         "reason": self._credit_change_reason(),
                         "assessment_id": change[1] if change else False,
+                        "meeting_decision_id": change[2] if change else False,
                     }
                     | History._typed_values(HISTORY_FIELDS[fname], old, new)
                 )

@@ -27,3 +27,4 @@ from . import test_digest
 from . import test_credit_file_completeness
 from . import test_portal_application
 from . import test_credit_procedure
+from . import test_governance

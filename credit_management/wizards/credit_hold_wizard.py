@@ -54,16 +54,7 @@ class CreditHoldWizard(models.TransientModel):
                         "%(partner)s already has this credit limit.", partner=partner.display_name
                     )
                 )
-            with partner._credit_change(self.reason):
-                partner.write({"credit_limit": self.new_limit})
-            body = self.env._(
-                "Credit limit changed from %(old)s to %(new)s in %(company)s. Reason: %(reason)s",
-                old=self.env["credit.decision"]._money(self.current_limit, self.company_id),
-                new=self.env["credit.decision"]._money(self.new_limit, self.company_id),
-                company=self.company_id.name,
-                reason=self.reason,
-            )
-            partner.message_post(body=body, subtype_xmlid="mail.mt_note")
+            body = partner._credit_set_limit(self.new_limit, self.reason)
             return credit_notification(self.env._("Credit profile changed"), body, then="close")
         if not self.new_status:
             raise UserError(self.env._("Choose the new credit status."))

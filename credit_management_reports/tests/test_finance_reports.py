@@ -232,7 +232,7 @@ class TestComplianceExceptions(FinanceReportCommon):
         self.assertIn(("B Late Review", "Review overdue"), found)
         self.assertIn(("C Self Approved", "Approved by its submitter or salesperson"), found)
         self.assertIn(("D Over", "Released above the limit"), found)
-        self.assertIn(("D Over", "Limit changed without an assessment"), found)
+        self.assertIn(("D Over", "Limit changed without an assessment or meeting decision"), found)
         self.assertIn(("E Blocked", "Confirmed while on hold or blocked"), found)
         self.assertEqual(
             sorted({name for name, _check in found}),

@@ -1,7 +1,6 @@
-from odoo import fields, models
-from odoo.tools import SQL
+from datetime import datetime
 
-from odoo.addons.credit_management.models.credit_common import HOLD_STATUSES
+from odoo import fields, models
 
 
 class CreditReportWizard(models.TransientModel):
@@ -246,254 +245,33 @@ class CreditReportWizard(models.TransientModel):
         return content, self._file_name(title, period=True)
 
     # ------------------------------------------------------------------------------------------
-    # Compliance exceptions: each check a small method listing what it found
+    # Compliance exceptions: the checks of the internal audit (credit.compliance), on the
+    # customers and period of the wizard
     # ------------------------------------------------------------------------------------------
-    def _compliance_checks(self):
-        """The checks of the compliance exceptions report, in the order it prints them."""
-        return (
-            self._compliance_no_assessment,
-            self._compliance_overdue_reviews,
-            self._compliance_releases,
-            self._compliance_approvals,
-            self._compliance_limit_changes,
-            self._compliance_blocked_confirmations,
-        )
-
-    def _compliance_row(self, partner, check, record="", date="", amount=0.0, detail="", who=""):
-        return {
-            "partner_id": partner.id,
-            "check": check,
-            "record": record,
-            "when": date,
-            "figure": amount,
-            "detail": detail,
-            "who": who,
-        }
-
-    def _compliance_no_assessment(self, customers):
-        """Customers with a credit limit but no approved assessment in force."""
-        partners = customers.search(
-            [
-                ("id", "in", customers.ids),
-                ("credit_limit", ">", 0),
-                ("credit_assessment_id", "=", False),
-            ]
-        )
-        return [
-            self._compliance_row(
-                partner,
-                self.env._("Credit without an assessment"),
-                amount=partner.credit_limit,
-                detail=self.env._("A credit limit and no approved assessment."),
-            )
-            for partner in partners
-        ]
-
-    def _compliance_overdue_reviews(self, customers):
-        """Customers whose credit review date has passed on the As of date."""
-        partners = customers.search(
-            [
-                ("id", "in", customers.ids),
-                ("credit_next_review_date", "!=", False),
-                ("credit_next_review_date", "<", self.date),
-            ]
-        )
-        return [
-            self._compliance_row(
-                partner,
-                self.env._("Review overdue"),
-                date=fields.Date.to_string(partner.credit_next_review_date),
-                amount=partner.credit_limit,
-                detail=self.env._(
-                    "Review due on %(date)s.",
-                    date=fields.Date.to_string(partner.credit_next_review_date),
-                ),
-            )
-            for partner in partners
-        ]
-
-    def _compliance_releases(self, customers):
-        """Releases of the period above the limit, or by the document's own salesperson."""
-        start, end = self._period_bounds()
-        releases = self.env["credit.release"].search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("partner_id", "in", customers.ids),
-                ("answer", "=", "release"),
-                ("date", ">=", start),
-                ("date", "<", end),
-            ],
-            order="date, id",
-        )
-        Decision = self.env["credit.decision"]
-        rows = []
-        for release in releases:
-            if self.company_id.currency_id.compare_amounts(release.excess, 0) > 0:
-                rows.append(
-                    self._compliance_row(
-                        release.partner_id,
-                        self.env._("Released above the limit"),
-                        release.document_name,
-                        self._when(release.date),
-                        release.excess,
-                        self.env._(
-                            "%(excess)s over a limit of %(limit)s: %(reason)s",
-                            excess=Decision._money(release.excess, self.company_id),
-                            limit=Decision._money(release.credit_limit, self.company_id),
-                            reason=release.reason,
-                        ),
-                        release.user_id.name,
-                    )
-                )
-            if release.salesperson_id and release.user_id == release.salesperson_id:
-                rows.append(
-                    self._compliance_row(
-                        release.partner_id,
-                        self.env._("Released by its salesperson"),
-                        release.document_name,
-                        self._when(release.date),
-                        release.amount,
-                        release.reason,
-                        release.user_id.name,
-                    )
-                )
-        return rows
-
-    def _compliance_approvals(self, customers):
-        """Assessments of the period approved by whoever submitted them or sells to the
-        customer."""
-        start, end = self._period_bounds()
-        assessments = self.env["credit.assessment"].search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("partner_id.commercial_partner_id", "in", customers.ids),
-                ("state", "=", "approved"),
-                ("decision_date", ">=", start),
-                ("decision_date", "<", end),
-            ],
-            order="decision_date, id",
-        )
-        return [
-            self._compliance_row(
-                assessment.partner_id.commercial_partner_id,
-                self.env._("Approved by its submitter or salesperson"),
-                assessment.name,
-                self._when(assessment.decision_date),
-                assessment.approved_limit,
-                self.env._(
-                    "Submitted by %(submitter)s, salesperson %(salesperson)s.",
-                    submitter=assessment.submitted_by_id.name or "-",
-                    salesperson=assessment.partner_id.commercial_partner_id.user_id.name or "-",
-                ),
-                assessment.approved_by_id.name,
-            )
-            for assessment in assessments
-            if assessment.approved_by_id
-            and assessment.approved_by_id
-            in (assessment.submitted_by_id | assessment.partner_id.commercial_partner_id.user_id)
-        ]
-
-    def _compliance_limit_changes(self, customers):
-        """Limit changes of the period that no assessment made."""
-        start, end = self._period_bounds()
-        changes = self.env["credit.history"].search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("partner_id", "in", customers.ids),
-                ("kind", "=", "limit"),
-                ("assessment_id", "=", False),
-                ("date", ">=", start),
-                ("date", "<", end),
-            ],
-            order="date, id",
-        )
-        return [
-            self._compliance_row(
-                change.partner_id,
-                self.env._("Limit changed without an assessment"),
-                date=self._when(change.date),
-                amount=change.new_amount,
-                detail=self.env._(
-                    "%(old)s to %(new)s: %(reason)s",
-                    old=change.old_value,
-                    new=change.new_value,
-                    reason=change.reason or "-",
-                ),
-                who=change.user_id.name,
-            )
-            for change in changes
-        ]
-
-    def _compliance_blocked_confirmations(self, customers):
-        """Orders confirmed in the period while their customer was on hold or blocked (the
-        status the credit history gives at the moment of confirmation), neither released by
-        finance nor paid in full beforehand: the order control should make this list empty."""
-        start, end = self._period_bounds()
-        self.env["sale.order"].flush_model(["state", "date_order", "partner_id", "company_id"])
-        self.env["credit.history"].flush_model(
-            ["partner_id", "company_id", "kind", "date", "new_status"]
-        )
-        self.env["credit.release"].flush_model(["order_id", "answer"])
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        order_ids = [
-            row[0]
-            for row in self.env.execute_query(
-                SQL(
-                    """
-                    SELECT so.id
-                      FROM sale_order so
-                      JOIN res_partner p ON p.id = so.partner_id
-                     WHERE so.company_id = %(company)s
-                       AND so.state = 'sale'
-                       AND so.date_order >= %(start)s AND so.date_order < %(end)s
-                       AND p.commercial_partner_id = ANY(%(ids)s)
-                       AND (SELECT h.new_status
-                              FROM credit_history h
-                             WHERE h.partner_id = p.commercial_partner_id
-                               AND h.company_id = so.company_id
-                               AND h.kind = 'status'
-                               AND h.date <= so.date_order
-                          ORDER BY h.date DESC, h.id DESC
-                             LIMIT 1) = ANY(%(statuses)s)
-                       AND NOT EXISTS (SELECT 1 FROM credit_release r
-                                        WHERE r.order_id = so.id AND r.answer = 'release')
-                  ORDER BY so.date_order, so.id
-                    """,
-                    company=self.company_id.id,
-                    start=start,
-                    end=end,
-                    ids=customers.ids,
-                    statuses=list(HOLD_STATUSES),
-                )
-            )
-        ]
-        # paid in full before confirmation: no credit was extended (the order control's own
-        # exemption), not a breach
-        orders = self.env["sale.order"].browse(order_ids).filtered(lambda o: not o._credit_exempt())
-        return [
-            self._compliance_row(
-                order.partner_id.commercial_partner_id,
-                self.env._("Confirmed while on hold or blocked"),
-                order.name,
-                self._when(order.date_order),
-                order.amount_total,
-                self.env._(
-                    "The customer was on hold or blocked when the order was confirmed, and no "
-                    "release covers it."
-                ),
-                order.user_id.name or "",
-            )
-            for order in orders
-        ]
-
     def _compliance_rows(self):
         self.ensure_one()
         customers = self._customers()
         attributes = self._customer_attributes(customers)
+        start, end = self._period_bounds()
+        Compliance = self.env["credit.compliance"]
+        labels = Compliance._check_labels()
+        users = self.env["res.users"]
         rows = []
-        for check in self._compliance_checks():
-            for found in check(customers):
-                rows.append(attributes[found.pop("partner_id")] | found)
+        for found in Compliance._find(self.company_id, customers, start, end, self.date):
+            when = found["when"]
+            rows.append(
+                attributes[found["partner_id"]]
+                | {
+                    "check": labels[found["check"]],
+                    "record": found["record"],
+                    "when": self._when(when)
+                    if isinstance(when, datetime)
+                    else fields.Date.to_string(when) or "",
+                    "figure": found["amount"],
+                    "detail": found["detail"],
+                    "who": users.browse(found["user_id"]).name or "",
+                }
+            )
         rows.sort(key=lambda row: (row["salesperson"], row["customer"], row["when"]))
         return rows
 
