@@ -60,6 +60,19 @@ class CreditHistory(models.Model):
         }[kind]
         return dict(zip(columns, (old or False, new or False), strict=True))
 
+    @api.depends("kind", "partner_id", "old_value", "new_value")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for row in self:
+            row.display_name = self.env._(
+                "%(kind)s of %(partner)s: %(old)s to %(new)s",
+                kind=kinds.get(row.kind, ""),
+                partner=row.partner_id.display_name or "",
+                old=row.old_value or "-",
+                new=row.new_value or "-",
+            )
+
     @api.depends("kind", "old_amount", "new_amount", "old_status", "new_status")
     @api.depends_context("lang")
     def _compute_values(self):
