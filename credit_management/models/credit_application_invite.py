@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import consteq
 
-from .credit_guarded import SYSTEM
+from .credit_guarded import SYSTEM, is_credit_workflow
 
 # days a prospect has to apply before the link stops working
 INVITE_VALID_DAYS = 30
@@ -22,6 +22,12 @@ INVITE_SYSTEM_FIELDS = (
     "applicant_name",
     "applicant_email",
 )
+
+
+# what the link was sent for: kept once sent
+INVITE_LINK_FIELDS = ("partner_id", "contact_id", "company_id", "expiry_date")
+# the largest id PostgreSQL keeps in an integer column
+MAX_ID = 2**31 - 1
 
 
 class CreditApplicationInvite(models.Model):
@@ -61,6 +67,7 @@ class CreditApplicationInvite(models.Model):
         string="Invited By",
         default=lambda self: self.env.user,
         readonly=True,
+        copy=False,
         index=True,
     )
     expiry_date = fields.Date(
@@ -82,9 +89,10 @@ class CreditApplicationInvite(models.Model):
         default="draft",
         required=True,
         readonly=True,
+        copy=False,
         tracking=True,
     )
-    access_token = fields.Char(copy=False, readonly=True, groups="base.group_user")
+    access_token = fields.Char(copy=False, readonly=True, groups="base.group_system")
     sent_date = fields.Datetime(readonly=True, copy=False)
     used_date = fields.Datetime(string="Applied On", readonly=True, copy=False)
     assessment_id = fields.Many2one(
@@ -93,7 +101,9 @@ class CreditApplicationInvite(models.Model):
     applicant_name = fields.Char(readonly=True, copy=False)
     applicant_email = fields.Char(readonly=True, copy=False)
     is_expired = fields.Boolean(compute="_compute_is_expired")
-    application_url = fields.Char(compute="_compute_application_url")
+    application_url = fields.Char(
+        compute="_compute_application_url", compute_sudo=True, groups="base.group_system"
+    )
 
     @api.depends("expiry_date")
     def _compute_is_expired(self):
@@ -108,6 +118,17 @@ class CreditApplicationInvite(models.Model):
                 invite.access_token
                 and f"{invite.get_base_url()}/credit/apply/{invite.id}/{invite.access_token}"
             )
+
+    def write(self, vals):
+        if (
+            not is_credit_workflow(self.env)
+            and set(vals) & set(INVITE_LINK_FIELDS)
+            and any(state != "draft" for state in self.mapped("state"))
+        ):
+            raise UserError(
+                self.env._("A sent invitation stays as it was sent: cancel it and send a new one.")
+            )
+        return super().write(vals)
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
@@ -158,7 +179,7 @@ class CreditApplicationInvite(models.Model):
                         customer=customer.display_name,
                     )
                 )
-            previous = self.search(
+            previous = self.sudo().search(
                 [
                     ("partner_id", "=", customer.id),
                     ("company_id", "=", invite.company_id.id),
@@ -174,8 +195,21 @@ class CreditApplicationInvite(models.Model):
                     "sent_date": fields.Datetime.now(),
                 }
             )
-            invite.message_post_with_source(
-                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            # the link goes to the contact only: the chatter says it was sent, without it
+            template.sudo().send_mail(
+                invite.id,
+                email_layout_xmlid="mail.mail_notification_light",
+                # not attached to the invitation: its chatter would show the link
+                email_values={"model": False, "res_id": False},
+            )
+            invite.message_post(
+                body=self.env._(
+                    "Invitation sent to %(contact)s <%(email)s>, valid until %(date)s.",
+                    contact=invite.contact_id.name,
+                    email=invite.contact_id.email,
+                    date=invite.expiry_date,
+                ),
+                subtype_xmlid="mail.mt_note",
             )
             customer.message_post(
                 body=self.env._(
@@ -202,6 +236,8 @@ class CreditApplicationInvite(models.Model):
         used, cancelled or expired (a prospect reads no reason: the page says to ask again).
         With ``lock``, the invitation's row is locked first, so that two forms sent at once
         with the same link make one application (the second waits, then finds it used)."""
+        if not 0 < invite_id <= MAX_ID:
+            return self.browse()
         if lock:
             self.env.cr.execute(
                 "SELECT id FROM credit_application_invite WHERE id = %s FOR UPDATE", [invite_id]

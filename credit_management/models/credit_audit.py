@@ -11,6 +11,17 @@ from .credit_common import AUDITOR
 from .credit_compliance import COMPLIANCE_CHECKS
 from .credit_guarded import SYSTEM, is_credit_workflow
 
+# what an audit's checks and sample were made on
+AUDIT_SCOPE = ("date_from", "date_to", "company_id", "seed", "sample_size", "auditor_id")
+# what the auditor writes on a sampled record
+SAMPLE_CHECKLIST = (
+    "check_documents",
+    "check_authority",
+    "check_reason",
+    "check_policy",
+    "reviewed",
+    "note",
+)
 SAMPLE_KINDS = [
     ("assessment", "Assessment"),
     ("release", "Release"),
@@ -58,9 +69,10 @@ class CreditAudit(models.Model):
         default="draft",
         required=True,
         readonly=True,
+        copy=False,
         tracking=True,
     )
-    checked_date = fields.Datetime(string="Checks Run On", readonly=True)
+    checked_date = fields.Datetime(string="Checks Run On", readonly=True, copy=False)
     sample_size = fields.Integer(
         default=5, help="How many of each kind (assessments, releases, limit changes) to draw."
     )
@@ -101,6 +113,13 @@ class CreditAudit(models.Model):
                 "message_main_attachment_id"
             }:
                 raise UserError(self.env._("A finished audit is kept as it was concluded."))
+            if set(vals) & set(AUDIT_SCOPE) and (self.result_ids or self.sample_ids):
+                raise UserError(
+                    self.env._(
+                        "The period, company, seed and sample size of an audit stay as its "
+                        "checks and sample were made: start another audit."
+                    )
+                )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -110,7 +129,7 @@ class CreditAudit(models.Model):
 
     def _bounds(self):
         """The period as UTC datetimes ``[start, end)`` in the auditor's time zone."""
-        zone = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        zone = pytz.timezone(self.auditor_id.tz or self.company_id.partner_id.tz or "UTC")
         return tuple(
             zone.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
             for day in (self.date_from, self.date_to + timedelta(days=1))
@@ -286,6 +305,7 @@ class CreditAuditSample(models.Model):
     _order = "audit_id, kind, id"
 
     audit_id = fields.Many2one("credit.audit", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="audit_id.company_id", store=True)
     kind = fields.Selection(SAMPLE_KINDS, required=True, readonly=True)
     res_ref = fields.Reference(selection=RECORD_MODELS, string="Record", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -301,6 +321,8 @@ class CreditAuditSample(models.Model):
     def write(self, vals):
         if not is_credit_workflow(self.env):
             _check_auditor(self.env)
+            if set(vals) - set(SAMPLE_CHECKLIST):
+                raise UserError(self.env._("The auditor fills in the checklist of a sample only."))
             if any(state == "done" for state in self.audit_id.mapped("state")):
                 raise UserError(self.env._("A finished audit is kept as it was concluded."))
         return super().write(vals)
@@ -338,15 +360,19 @@ class CreditAuditFinding(models.Model):
         default="open",
         required=True,
         readonly=True,
+        copy=False,
         tracking=True,
     )
-    closing_note = fields.Text()
-    closed_date = fields.Datetime(readonly=True)
-    closed_by_id = fields.Many2one("res.users", readonly=True)
+    closing_note = fields.Text(copy=False)
+    closed_date = fields.Datetime(readonly=True, copy=False)
+    closed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
 
     @api.model_create_multi
     def create(self, vals_list):
         _check_auditor(self.env)
+        for vals in vals_list:
+            if vals.get("audit_id"):
+                vals["company_id"] = self.env["credit.audit"].browse(vals["audit_id"]).company_id.id
         findings = super().create(vals_list)
         for finding in findings:
             finding.activity_schedule(
@@ -361,6 +387,8 @@ class CreditAuditFinding(models.Model):
     def write(self, vals):
         if not is_credit_workflow(self.env):
             _check_auditor(self.env)
+            if {"audit_id", "company_id"} & set(vals):
+                raise UserError(self.env._("A finding stays with the audit that found it."))
             if any(state == "closed" for state in self.mapped("state")) and set(vals) - {
                 "message_main_attachment_id"
             }:

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .credit_common import AUDITOR, MANAGER
-from .credit_guarded import SYSTEM
+from .credit_guarded import SYSTEM, is_credit_workflow
 
 
 class CreditImprovement(models.Model):
@@ -39,10 +39,11 @@ class CreditImprovement(models.Model):
         default="proposed",
         required=True,
         readonly=True,
+        copy=False,
         tracking=True,
     )
-    decided_by_id = fields.Many2one("res.users", readonly=True)
-    policy_id = fields.Many2one("credit.policy", string="Draft Version", readonly=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    policy_id = fields.Many2one("credit.policy", string="Draft Version", readonly=True, copy=False)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -70,6 +71,14 @@ class CreditImprovement(models.Model):
                 "default_company_id": source.company_id.id,
             },
         }
+
+    def write(self, vals):
+        if not is_credit_workflow(self.env):
+            if {"finding_id", "decision_id", "proposer_id", "company_id"} & set(vals):
+                raise UserError(self.env._("A proposal keeps where it came from and who made it."))
+            if any(state != "proposed" for state in self.mapped("state")):
+                raise UserError(self.env._("A decided proposal is kept as it was decided."))
+        return super().write(vals)
 
     def _check_decider(self):
         if not self.env.user.has_group(MANAGER):

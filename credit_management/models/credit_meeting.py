@@ -74,16 +74,21 @@ class CreditMeeting(models.Model):
         default="draft",
         required=True,
         readonly=True,
+        copy=False,
         tracking=True,
     )
     minutes = fields.Html()
     agenda_ids = fields.One2many("credit.meeting.agenda", "meeting_id")
     decision_ids = fields.One2many("credit.meeting.decision", "meeting_id")
-    previous_id = fields.Many2one("credit.meeting", string="Previous Meeting", readonly=True)
-    policy_id = fields.Many2one(
-        "credit.policy", string="Policy in Force", readonly=True, ondelete="restrict"
+    previous_id = fields.Many2one(
+        "credit.meeting", string="Previous Meeting", readonly=True, copy=False
     )
-    approved_by_id = fields.Many2one("res.users", string="Decisions Approved By", readonly=True)
+    policy_id = fields.Many2one(
+        "credit.policy", string="Policy in Force", readonly=True, ondelete="restrict", copy=False
+    )
+    approved_by_id = fields.Many2one(
+        "res.users", string="Decisions Approved By", readonly=True, copy=False
+    )
     agenda_count = fields.Integer(compute="_compute_counts")
     decision_count = fields.Integer(compute="_compute_counts")
 
@@ -132,6 +137,14 @@ class CreditMeeting(models.Model):
             and any(state == "closed" for state in self.mapped("state"))
         ):
             raise UserError(self.env._("The decisions of this meeting are approved: it is closed."))
+        if (
+            not is_credit_workflow(self.env)
+            and {"chair_id", "date", "company_id"} & set(vals)
+            and any(state != "draft" for state in self.mapped("state"))
+        ):
+            raise UserError(
+                self.env._("The chair, date and company of a meeting held stay as they were.")
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -141,6 +154,9 @@ class CreditMeeting(models.Model):
 
     # -- the agenda -------------------------------------------------------------------------
     def action_refresh_agenda(self):
+        self.check_access("write")
+        if not self.env.user.has_group(MANAGER):
+            raise AccessError(self.env._("Credit managers and the board prepare the meetings."))
         if any(state != "draft" for state in self.mapped("state")):
             raise UserError(self.env._("The agenda of a meeting held is kept as it was."))
         for meeting in self:
@@ -299,12 +315,23 @@ class CreditMeeting(models.Model):
 
     # -- the meeting and its decisions -------------------------------------------------------
     def _check_chair(self):
-        user = self.env.user
+        """The policy reserves the meeting's decisions for management (P6.1): the board
+        approves them, whoever chairs."""
+        if not self.env.user.has_group(BOARD):
+            raise AccessError(
+                self.env._("The Credit Management Board approves the decisions of a meeting.")
+            )
+
+    @api.constrains("chair_id")
+    def _check_chair_is_board(self):
+        board = self.env.ref(BOARD).sudo()
         for meeting in self:
-            chair = user == meeting.chair_id and user.has_group(MANAGER)
-            if not (chair or user.has_group(BOARD)):
-                raise AccessError(
-                    self.env._("The chair of the meeting or the board approves its decisions.")
+            if meeting.chair_id and meeting.chair_id not in board.users:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a member of the Credit Management Board: the chair is.",
+                        user=meeting.chair_id.name,
+                    )
                 )
 
     def action_held(self):
@@ -465,6 +492,8 @@ class CreditMeetingDecision(models.Model):
         return decisions
 
     def write(self, vals):
+        if "meeting_id" in vals and any(d.meeting_id.id != vals["meeting_id"] for d in self):
+            raise UserError(self.env._("A decision stays with the meeting that took it."))
         if (
             not is_credit_workflow(self.env)
             and set(vals) - {"message_main_attachment_id"}

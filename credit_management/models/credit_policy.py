@@ -150,26 +150,28 @@ class CreditPolicy(models.Model):
             raise UserError(self.env._("Only a draft policy version can be deleted."))
 
     # -- workflow -----------------------------------------------------------------------------
-    def _check_role(self, group, action):
+    def _check_role(self, group, message):
         if not self.env.user.has_group(group):
-            raise AccessError(
-                self.env._(
-                    "%(action)s a credit policy version is for %(group)s.",
-                    action=action,
-                    group=self.env.ref(group).name,
-                )
-            )
+            raise AccessError(message)
 
-    def _check_state(self, states, action):
+    def _check_state(self, states, message):
         if any(state not in states for state in self.mapped("state")):
-            raise UserError(
-                self.env._("%(action)s: not possible for a version in this state.", action=action)
-            )
+            raise UserError(message)
+
+    def copy_data(self, default=None):
+        """A copy is the draft of a next version."""
+        vals_list = super().copy_data(default=default)
+        for policy, vals in zip(self, vals_list, strict=True):
+            if "version" not in (default or {}):
+                vals["version"] = self._next_version(policy.company_id, policy.version)
+        return vals_list
 
     def action_propose(self):
         """P6.4: the revision is proposed to the board for discussion and approval."""
-        self._check_role(MANAGER, self.env._("Proposing"))
-        self._check_state(("draft",), self.env._("Propose"))
+        self._check_role(
+            MANAGER, self.env._("Credit managers and the board propose credit policy versions.")
+        )
+        self._check_state(("draft",), self.env._("Only a draft policy version can be proposed."))
         self._credit_workflow_write({"state": "proposed"})
         board = self.env.ref(BOARD).sudo().users.filtered(lambda u: u.active and not u.share)
         for policy in self:
@@ -186,8 +188,13 @@ class CreditPolicy(models.Model):
         return True
 
     def action_back_to_draft(self):
-        self._check_role(MANAGER, self.env._("Reworking"))
-        self._check_state(("proposed", "approved"), self.env._("Back to draft"))
+        self._check_role(
+            MANAGER, self.env._("Credit managers and the board rework credit policy versions.")
+        )
+        self._check_state(
+            ("proposed", "approved"),
+            self.env._("Only a proposed or approved version goes back to draft."),
+        )
         self._credit_workflow_write(
             {"state": "draft", "approved_by_id": False, "approved_date": False}
         )
@@ -195,8 +202,10 @@ class CreditPolicy(models.Model):
 
     def action_approve(self):
         """P6.4: approved by management after discussion."""
-        self._check_role(BOARD, self.env._("Approving"))
-        self._check_state(("proposed",), self.env._("Approve"))
+        self._check_role(
+            BOARD, self.env._("The Credit Management Board approves credit policy versions.")
+        )
+        self._check_state(("proposed",), self.env._("Only a proposed version can be approved."))
         self._credit_workflow_write(
             {
                 "state": "approved",
@@ -209,8 +218,10 @@ class CreditPolicy(models.Model):
     def action_publish(self):
         """P6.3/P6.4: effective from today; the version in force before is superseded; every
         sales and finance user of the company is notified and asked to acknowledge it."""
-        self._check_role(BOARD, self.env._("Publishing"))
-        self._check_state(("approved",), self.env._("Publish"))
+        self._check_role(
+            BOARD, self.env._("The Credit Management Board publishes credit policy versions.")
+        )
+        self._check_state(("approved",), self.env._("Only an approved version can be published."))
         today = fields.Date.context_today(self)
         for policy in self:
             previous = self._in_force(policy.company_id)
@@ -259,6 +270,27 @@ class CreditPolicy(models.Model):
                 count=len(readers),
             ),
             subtype_xmlid="mail.mt_note",
+        )
+
+    def _schedule_acknowledgements(self, users):
+        """One "acknowledge" activity per user, created in one batch."""
+        self.ensure_one()
+        activity_type = self.env.ref(ACKNOWLEDGE_ACTIVITY)
+        deadline = fields.Date.context_today(self) + timedelta(days=activity_type.delay_count)
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": self.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "date_deadline": deadline,
+                    "summary": self.env._(
+                        "Read and acknowledge %(policy)s", policy=self.display_name
+                    ),
+                }
+                for user in users
+            ]
         )
 
     def action_acknowledge(self):
@@ -314,44 +346,56 @@ class CreditPolicy(models.Model):
     @api.model
     def _cron_remind(self):
         """Remind whoever has not acknowledged the version in force, every
-        ``credit_policy_reminder_days`` of the company (one message per version, to all of
-        them at once)."""
+        ``credit_policy_reminder_days`` of the company: one message per version and language
+        to all of them at once. Users who got a credit role since the publication are asked
+        too; archived users are not reminded."""
         Acknowledgement = self.env["credit.policy.acknowledgement"].sudo()
         now = fields.Datetime.now()
         for policy in self.sudo().search([("state", "=", "published")]):
             days = policy.company_id.credit_policy_reminder_days
             if days <= 0:
                 continue
+            policy._ask_new_readers()
             due = now - timedelta(days=days)
             late = Acknowledgement.search(
                 [
                     ("policy_id", "=", policy.id),
                     ("state", "=", "pending"),
+                    ("user_id.active", "=", True),
                     ("create_date", "<=", due),
                     "|",
                     ("reminded_date", "=", False),
                     ("reminded_date", "<=", due),
                 ]
             )
-            if not late:
-                continue
-            policy.message_notify(
-                partner_ids=late.user_id.partner_id.ids,
-                subject=self.env._("Reminder: %(policy)s", policy=policy.display_name),
-                body=self.env._(
-                    "You have not yet acknowledged %(policy)s, in force since %(date)s. "
-                    "Please read it and press Acknowledge.",
-                    policy=policy.display_name,
-                    date=policy.effective_date,
-                ),
-            )
-            for acknowledgement in late:
-                acknowledgement._credit_workflow_write(
-                    {
-                        "reminded_date": now,
-                        "reminder_count": acknowledgement.reminder_count + 1,
-                    }
+            for lang in set(late.user_id.mapped("lang")):
+                readers = late.user_id.filtered(lambda u, lang=lang: u.lang == lang)
+                localized = policy.with_context(lang=lang)
+                localized.message_notify(
+                    partner_ids=readers.partner_id.ids,
+                    subject=localized.env._("Reminder: %(policy)s", policy=policy.display_name),
+                    body=localized.env._(
+                        "You have not yet acknowledged %(policy)s, in force since %(date)s. "
+                        "Please read it and press Acknowledge.",
+                        policy=policy.display_name,
+                        date=policy.effective_date,
+                    ),
                 )
+            for count in set(late.mapped("reminder_count")):
+                late.filtered(
+                    lambda a, count=count: a.reminder_count == count
+                )._credit_workflow_write({"reminded_date": now, "reminder_count": count + 1})
+
+    def _ask_new_readers(self):
+        """Acknowledgements (and activities) for the readers who have none yet."""
+        self.ensure_one()
+        missing = self._readers() - self.acknowledgement_ids.user_id
+        if not missing:
+            return
+        self.env["credit.policy.acknowledgement"]._credit_workflow_create(
+            [{"policy_id": self.id, "user_id": user.id} for user in missing]
+        )
+        self._schedule_acknowledgements(missing)
 
 
 class CreditPolicyAcknowledgement(models.Model):

@@ -104,10 +104,15 @@ class CreditRelease(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         Policy = self.env["credit.policy"]
+        in_force = {}
         for vals in vals_list:
-            if "policy_id" not in vals and vals.get("company_id"):
-                company = self.env["res.company"].browse(vals["company_id"])
-                vals["policy_id"] = Policy._in_force(company).id
+            company_id = vals.get("company_id")
+            if "policy_id" not in vals and company_id:
+                if company_id not in in_force:
+                    in_force[company_id] = Policy._in_force(
+                        self.env["res.company"].browse(company_id)
+                    ).id
+                vals["policy_id"] = in_force[company_id]
         releases = super().create(vals_list)
         for release in releases:
             self.env["credit.file"]._for_partner(release.partner_id, release.company_id)

@@ -295,6 +295,22 @@ class ResCompany(models.Model):
         "credit_overdue_grace_days",
     )
 
+    @api.constrains("credit_meeting_chair_id")
+    def _check_credit_meeting_chair(self):
+        board = self.env.ref(BOARD).sudo()
+        for company in self:
+            if (
+                company.credit_meeting_chair_id
+                and company.credit_meeting_chair_id not in board.users
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The chair of the credit meetings is a member of the Credit Management "
+                        "Board (%(company)s).",
+                        company=company.name,
+                    )
+                )
+
     @api.constrains(*_CREDIT_NON_NEGATIVE)
     def _check_credit_non_negative(self):
         for company in self:

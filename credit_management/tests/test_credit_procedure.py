@@ -48,9 +48,13 @@ class TestCreditProcedure(CreditCommon, HttpCase):
         return invite
 
     def _link(self, invite):
-        """The link as the prospect reads it in the e-mail."""
-        body = invite.message_ids.filtered(lambda m: self.buyer in m.partner_ids).body
-        return re.search(r'href="[^"]*(/credit/apply/\d+/[\w-]+)"', body).group(1)
+        """The link as the prospect reads it in the e-mail (never in the chatter)."""
+        mail = self.env["mail.mail"].search(
+            [("body_html", "ilike", f"/credit/apply/{invite.id}/")], limit=1
+        )
+        self.assertEqual(mail.recipient_ids, invite.contact_id)
+        self.assertNotIn("/credit/apply/", "".join(invite.message_ids.mapped("body")))
+        return re.search(r'href="[^"]*(/credit/apply/\d+/[\w-]+)"', mail.body_html).group(1)
 
     def _files(self):
         return {
@@ -186,9 +190,20 @@ class TestCreditProcedure(CreditCommon, HttpCase):
         self.authenticate(None, None)
         # the first link no longer opens the form
         self.assertEqual(self.url_open(self._link(first)).status_code, 404)
-        # a wrong token, another invitation's id
+        # a wrong token, another invitation's id, an id no integer holds
         url = self._link(second)
         self.assertEqual(self.url_open(url[:-3] + "xyz").status_code, 404)
+        token = url.rsplit("/", 1)[1]
+        self.assertEqual(self.url_open(f"/credit/apply/{first.id}/{token}").status_code, 404)
+        self.assertEqual(self.url_open(f"/credit/apply/99999999999/{token}").status_code, 404)
+        # a sent link stays as it was sent
+        with self.assertRaises(UserError):
+            second.with_user(self.salesperson).write({"partner_id": self.customer.id})
+        with self.assertRaises(UserError):
+            second.with_user(self.salesperson).write({"expiry_date": "2099-12-31"})
+        # the token is nobody's to read
+        with self.assertRaises(AccessError):
+            second.with_user(self.analyst).read(["access_token"])
         # an expired link
         second.env.cr.execute(
             "UPDATE credit_application_invite SET expiry_date = %s WHERE id = %s",
@@ -242,8 +257,12 @@ class TestCreditProcedure(CreditCommon, HttpCase):
             self.env["credit.application.invite"].with_user(self.auditor).create(
                 {"partner_id": self.prospect.id, "contact_id": self.buyer.id}
             )
-        invite.with_user(self.salesperson).action_cancel()
-        self.assertEqual(invite.state, "cancelled")
+        # a colleague's newer invitation replaces it, though the salesperson cannot see it
+        colleague = self._credit_user("invite_colleague", "sales_team.group_sale_salesman")
+        newer = self._invite(user=colleague)
+        self.assertEqual((invite.state, newer.state), ("cancelled", "sent"))
+        newer.with_user(colleague).action_cancel()
+        self.assertEqual(newer.state, "cancelled")
         # from the opportunity too
         lead = self.env["crm.lead"].create(
             {"name": "Big deal", "partner_id": self.buyer.id, "user_id": self.salesperson.id}

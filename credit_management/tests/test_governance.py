@@ -90,6 +90,8 @@ class TestGovernance(CreditCommon):
         with self.assertRaises(AccessError):  # kept as written
             acknowledged.with_user(self.manager).write({"state": "pending"})
 
+        # a salesperson who joins after the publication is asked too
+        newcomer = self._credit_user("credit_newcomer", "sales_team.group_sale_salesman")
         # a week later, whoever has not acknowledged is reminded, once a week
         self.env.cr.execute(
             "UPDATE credit_policy_acknowledgement SET create_date = %s WHERE policy_id = %s",
@@ -114,6 +116,8 @@ class TestGovernance(CreditCommon):
         self.assertEqual(
             acknowledgements.filtered(lambda a: a.user_id == self.analyst).reminder_count, 1
         )
+        self.assertIn(newcomer, policy.acknowledgement_ids.user_id)
+        self.assertTrue(policy.activity_ids.filtered(lambda a: a.user_id == newcomer))
 
         # the next version supersedes it
         second = self._published("2.0")
@@ -159,6 +163,11 @@ class TestGovernance(CreditCommon):
 
         meeting = self._meeting()
         agenda = {(line.kind, line.partner_id) for line in meeting.agenda_ids}
+        # the agenda is the managers' to rebuild: not the analyst's nor the auditor's
+        for user in (self.analyst, self.auditor):
+            with self.assertRaises(AccessError):
+                meeting.with_user(user).action_refresh_agenda()
+        meeting.action_refresh_agenda()
         self.assertIn(("over_limit", over), agenda)
         self.assertIn(("near_limit", near), agenda)
         self.assertIn(("watch", watched), agenda)
@@ -194,10 +203,14 @@ class TestGovernance(CreditCommon):
         with self.assertRaises(UserError):  # held first
             meeting.with_user(self.board).action_approve_decisions()
         meeting.action_held()
-        with self.assertRaises(AccessError):  # neither the analyst nor a non-chair manager
+        with self.assertRaises(AccessError):  # neither the analyst nor a manager
             meeting.with_user(self.analyst).action_approve_decisions()
         with self.assertRaises(AccessError):
             meeting.action_approve_decisions()
+        with self.assertRaises(ValidationError):  # nor one made chair
+            self._meeting(chair_id=self.manager.id)
+        with self.assertRaises(UserError):  # the chair of a meeting held stays
+            meeting.write({"chair_id": self.board.id})
         meeting.with_user(self.board).action_approve_decisions()
         self.assertEqual(meeting.state, "closed")
         self.assertEqual(over.with_company(self.company).sudo().credit_limit, 4000.0)
@@ -331,6 +344,16 @@ class TestGovernance(CreditCommon):
         # the auditor ticks the checklist; the audit concluded is kept
         first.sample_ids[0].with_user(self.auditor).write(
             {"check_reason": True, "reviewed": True, "note": "Reason on file"}
+        )
+        with self.assertRaises(UserError):  # the sample itself is drawn, not written
+            first.sample_ids[0].with_user(self.auditor).write({"partner_id": self.customer.id})
+        with self.assertRaises(UserError):  # nor its seed once drawn
+            first.with_user(self.auditor).write({"seed": 8})
+        other = self._audit(seed=1)
+        other.action_draw_sample()
+        self.assertNotEqual(
+            other.sample_ids.filtered(lambda s: s.kind == "limit").mapped("res_ref"),
+            first.sample_ids.filtered(lambda s: s.kind == "limit").mapped("res_ref"),
         )
         first.action_done()
         with self.assertRaises(UserError):
