@@ -1,7 +1,7 @@
 {
     "name": "Credit Management",
     "summary": "Customer credit profiles, exposure and credit control for sales",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Credit Management for Odoo",
@@ -33,6 +33,7 @@
         "views/credit_exposure_snapshot_views.xml",
         "views/credit_customer_monitor_views.xml",
         "views/credit_application_invite_views.xml",
+        "views/credit_limit_increase_views.xml",
         "views/credit_policy_views.xml",
         "views/credit_meeting_views.xml",
         "views/credit_audit_views.xml",

@@ -12,6 +12,8 @@ from . import credit_access_log
 from . import credit_file
 from . import credit_file_month
 from . import credit_release
+from . import credit_limit_increase
+from . import credit_insurance
 
 # assessment
 from . import credit_scorecard

@@ -38,6 +38,14 @@ class CreditCustomerMonitor(models.Model):
             "res.partner": ("credit_limit", "credit_status", "customer_rank", "user_id"),
             "credit.event": ("partner_id", "state", "event_type", "description"),
             "credit.exposure.snapshot": ("partner_id", "date", "total"),
+            "credit.limit.increase": ("partner_id", "state", "date_start", "date_end", "amount"),
+            "credit.insurance": (
+                "partner_id",
+                "active",
+                "date_start",
+                "date_end",
+                "insured_amount",
+            ),
         }
     )
 
@@ -67,7 +75,11 @@ class CreditCustomerMonitor(models.Model):
         company = self.env.company
         today = fields.Date.context_today(self)
         Partner = self.env["res.partner"].sudo().with_company(company)
-        limit = SQL("COALESCE(%s, 0)", Partner._field_to_sql("p", "credit_limit"))
+        base_limit = SQL("COALESCE(%s, 0)", Partner._field_to_sql("p", "credit_limit"))
+        # the limit in force: the exposure service's one formula
+        limit, limit_joins = self.env["credit.exposure"]._effective_limit_sql(
+            company, today, base_limit
+        )
         status = Partner._field_to_sql("p", "credit_status")
         exposure = self.env["credit.exposure"]._exposure_query(company)
         return SQL(
@@ -93,6 +105,7 @@ class CreditCustomerMonitor(models.Model):
                        AND ev.state != 'resolved' AND ev.event_type = 'early_warning'
                   ORDER BY ev.date DESC, ev.id DESC LIMIT 1) AS signals
               FROM res_partner p
+                   %(limit_joins)s
          LEFT JOIN (%(exposure)s) e ON e.partner_id = p.id
         CROSS JOIN (SELECT MAX(date) AS date FROM credit_exposure_snapshot
                      WHERE company_id = %(company)s AND date <= %(month_ago)s) m
@@ -104,6 +117,7 @@ class CreditCustomerMonitor(models.Model):
             """,
             company=company.id,
             limit=limit,
+            limit_joins=limit_joins,
             status=status,
             exposure=exposure,
             month_ago=today - timedelta(days=TREND_DAYS),

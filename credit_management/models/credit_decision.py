@@ -71,13 +71,15 @@ class CreditDecision(models.AbstractModel):
         return projected, max(projected - exposure["limit"], 0.0)
 
     @api.model
-    def _decide(self, partner, amount=0.0, company=None, counted=0.0):
+    def _decide(self, partner, amount=0.0, company=None, counted=0.0, overrides=None):
         """Decide on ``amount`` of new credit for ``partner`` in ``company``.
 
         :param amount: what the document adds to the exposure once confirmed or posted, in
             company currency.
         :param counted: the part of ``amount`` that the exposure already holds (a draft
             invoice that the company counts as a draft), so that it is not counted twice.
+        :param overrides: what-if values (``limit``, ``status``, ``rating``) decided on in
+            place of the customer's own: a simulation, nothing is written.
         :return: a dict with ``level``, ``rules`` (the fired rules, each a dict with ``code``,
             ``level``, ``title``, ``detail``), ``exposure`` (the figures of credit.exposure),
             ``projected`` (exposure after the document), ``limit``, ``excess`` (projected
@@ -102,7 +104,12 @@ class CreditDecision(models.AbstractModel):
         }
         if not company.credit_control_enabled or not partner:
             return result
+        overrides = overrides or {}
+        result["status"] = overrides.get("status") or partner.credit_status or "not_assessed"
+        result["rating"] = overrides.get("rating", partner.credit_rating_id)
         exposure = self.env["credit.exposure"]._get_exposure(partner, company, date)[partner.id]
+        if "limit" in overrides:
+            exposure = self._with_limit(exposure, overrides["limit"], company)
         projected, excess = self._projection(exposure, amount, counted)
         result.update(
             exposure=exposure, projected=projected, limit=exposure["limit"], excess=excess
@@ -117,6 +124,52 @@ class CreditDecision(models.AbstractModel):
         return result
 
     @api.model
+    def _with_limit(self, exposure, base_limit, company):
+        """The figures of ``exposure`` had the customer's own limit been ``base_limit``: the
+        limit in force as :meth:`credit.exposure._effective_limit_sql` computes it."""
+        exposure = dict(exposure, base_limit=base_limit)
+        limit = base_limit + exposure["temporary_limit"]
+        if company.credit_insurance_cap:
+            limit = min(limit, exposure["insured"] + company.credit_insurance_own_risk)
+        total = exposure["total"]
+        exposure.update(
+            limit=limit,
+            available=limit - total if limit > 0 else 0.0,
+            utilization=100.0 * total / limit if limit > 0 else 0.0,
+            is_over_limit=limit > 0 and total > limit,
+        )
+        return exposure
+
+    @api.model
+    def _limit_note(self, facts):
+        """What makes the limit in force differ from the customer's own limit: a temporary
+        increase, the cap of the credit insurance."""
+        exposure, company = facts["exposure"], facts["company"]
+        notes = []
+        if exposure["temporary_limit"]:
+            notes.append(
+                self.env._(
+                    "The limit in force includes a temporary increase of %(amount)s.",
+                    amount=self._money(exposure["temporary_limit"], company),
+                )
+            )
+        uncapped = exposure["base_limit"] + exposure["temporary_limit"]
+        if (
+            company.credit_insurance_cap
+            and company.currency_id.compare_amounts(exposure["limit"], uncapped) < 0
+        ):
+            notes.append(
+                self.env._(
+                    "It is capped by credit insurance: insured %(insured)s plus own risk "
+                    "%(own)s (the customer's limit is %(limit)s).",
+                    insured=self._money(exposure["insured"], company),
+                    own=self._money(company.credit_insurance_own_risk, company),
+                    limit=self._money(uncapped, company),
+                )
+            )
+        return " ".join(notes)
+
+    @api.model
     def _fired(self, code, level, title, detail):
         return {"code": code, "level": level, "title": title, "detail": detail}
 
@@ -125,10 +178,10 @@ class CreditDecision(models.AbstractModel):
     # ------------------------------------------------------------------------------------------
     @api.model
     def _rule_status(self, facts):
-        partner = facts["partner"]
-        if partner.credit_status in HOLD_STATUSES:
+        partner, current = facts["partner"], facts["status"]
+        if current in HOLD_STATUSES:
             status = dict(partner._fields["credit_status"]._description_selection(self.env))[
-                partner.credit_status
+                current
             ]
             return self._fired(
                 "status",
@@ -140,7 +193,7 @@ class CreditDecision(models.AbstractModel):
                     reason=partner.credit_hold_reason or "",
                 ),
             )
-        if partner.credit_status == "watch":
+        if current == "watch":
             return self._fired(
                 "status",
                 "warn",
@@ -151,7 +204,7 @@ class CreditDecision(models.AbstractModel):
 
     @api.model
     def _rule_rating_policy(self, facts):
-        rating = facts["partner"].credit_rating_id
+        rating = facts["rating"]
         if rating.policy == "prepaid":
             return self._fired(
                 "rating_policy",
@@ -301,7 +354,8 @@ class CreditDecision(models.AbstractModel):
                 projected=self._money(facts["projected"], company),
                 limit=self._money(facts["limit"], company),
                 excess=self._money(facts["excess"], company),
-            ),
+            )
+            + (" " + self._limit_note(facts)).rstrip(),
         )
 
     @api.model
@@ -322,7 +376,8 @@ class CreditDecision(models.AbstractModel):
                 utilization=round(utilization, 1),
                 limit=self._money(limit, company),
                 threshold=round(company.credit_warning_threshold, 1),
-            ),
+            )
+            + (" " + self._limit_note(facts)).rstrip(),
         )
 
     # ------------------------------------------------------------------------------------------

@@ -29,11 +29,15 @@ EXPOSURE_FIGURES = (
     Figure("overdue_days", "days", False, "credit_overdue_days", True),
     Figure("overdue_net", "amount"),
     Figure("total", "amount", False, "credit_exposure", True),
-    Figure("limit", "amount", False, None, True),
+    Figure("base_limit", "amount"),
+    Figure("temporary_limit", "amount", False, "credit_temporary_limit"),
+    Figure("insured", "amount", False, "credit_insured_amount"),
+    Figure("limit", "amount", False, "credit_effective_limit", True),
     Figure("available", "amount", False, "credit_available"),
     Figure("utilization", "percent", False, "credit_utilization", True),
     Figure("is_overdue", "flag", False, "credit_is_overdue"),
     Figure("is_over_limit", "flag", False, "credit_over_limit"),
+    Figure("uninsured", "amount", False, "credit_uninsured_exposure"),
 )
 EXPOSURE_KEYS = tuple(figure.key for figure in EXPOSURE_FIGURES)
 # Python value of a figure read from SQL, by kind (amounts and percents: a float, 0 for NULL)
@@ -176,6 +180,10 @@ class CreditExposure(models.AbstractModel):
             "overdue_days": self.env._("days overdue"),
             "overdue_net": self.env._("overdue after unapplied credits"),
             "total": self.env._("exposure"),
+            "base_limit": self.env._("customer's credit limit"),
+            "temporary_limit": self.env._("temporary increase"),
+            "insured": self.env._("insured amount"),
+            "uninsured": self.env._("uninsured exposure"),
             "limit": self.env._("credit limit"),
             "available": self.env._("available credit"),
             "utilization": self.env._("utilisation"),
@@ -235,7 +243,8 @@ class CreditExposure(models.AbstractModel):
             )
 
         Partner = self.env["res.partner"].sudo().with_company(company)
-        limit_sql = SQL("COALESCE(%s, 0)", Partner._field_to_sql("p", "credit_limit"))
+        base_limit = SQL("COALESCE(%s, 0)", Partner._field_to_sql("p", "credit_limit"))
+        limit_sql, limit_joins = self._effective_limit_sql(company, date, base_limit)
         # each bucket is aggregated on its own, one row per commercial partner, and joined to
         # the partners: no union of the buckets to group again
         aliases = [f"b{index}" for index in range(len(buckets))]
@@ -284,7 +293,11 @@ class CreditExposure(models.AbstractModel):
             "overdue_days": days,
             "overdue_net": overdue_net,
             "total": SQL("(%s)", total),
+            "base_limit": base_limit,
+            "temporary_limit": SQL("COALESCE(tl.amount, 0)"),
+            "insured": SQL("COALESCE(ins.amount, 0)"),
             "limit": limit_sql,
+            "uninsured": SQL("GREATEST((%s) - COALESCE(ins.amount, 0), 0)", total),
             "available": SQL(
                 "CASE WHEN %(limit)s > 0 THEN %(limit)s - (%(total)s) ELSE 0 END",
                 limit=limit_sql,
@@ -322,14 +335,58 @@ class CreditExposure(models.AbstractModel):
             ),
             base=base,
             joins=SQL(" ").join(
-                SQL(
-                    "LEFT JOIN %s ON %s = p.id",
-                    SQL.identifier(alias),
-                    SQL.identifier(alias, "partner_id"),
-                )
-                for alias in aliases
+                [
+                    *(
+                        SQL(
+                            "LEFT JOIN %s ON %s = p.id",
+                            SQL.identifier(alias),
+                            SQL.identifier(alias, "partner_id"),
+                        )
+                        for alias in aliases
+                    ),
+                    limit_joins,
+                ]
             ),
         )
+
+    @api.model
+    def _effective_limit_sql(self, company, date, base_limit):
+        """``(limit, joins)``: the credit limit in force on ``date``, the one formula every
+        screen, check and report reads: the customer's limit, plus the temporary increases
+        finance approved for the day, capped (when the company insures its credit) at the
+        insured amount in force plus the company's own risk. ``joins`` brings the increases
+        (``tl``) and insurances (``ins``) of each partner ``p``."""
+        self.env["credit.limit.increase"].flush_model(
+            ["partner_id", "company_id", "state", "date_start", "date_end", "amount"]
+        )
+        self.env["credit.insurance"].flush_model(
+            ["partner_id", "company_id", "active", "date_start", "date_end", "insured_amount"]
+        )
+        joins = SQL(
+            """
+            LEFT JOIN (SELECT partner_id, SUM(amount) AS amount
+                         FROM credit_limit_increase
+                        WHERE company_id = %(company)s AND state = 'approved'
+                          AND date_start <= %(date)s AND date_end >= %(date)s
+                     GROUP BY partner_id) tl ON tl.partner_id = p.id
+            LEFT JOIN (SELECT partner_id, SUM(insured_amount) AS amount
+                         FROM credit_insurance
+                        WHERE company_id = %(company)s AND active
+                          AND date_start <= %(date)s
+                          AND (date_end IS NULL OR date_end >= %(date)s)
+                     GROUP BY partner_id) ins ON ins.partner_id = p.id
+            """,
+            company=company.id,
+            date=date,
+        )
+        limit = SQL("(%s + COALESCE(tl.amount, 0))", base_limit)
+        if company.credit_insurance_cap:
+            limit = SQL(
+                "LEAST(%s, COALESCE(ins.amount, 0) + %s)",
+                limit,
+                company.credit_insurance_own_risk or 0.0,
+            )
+        return limit, joins
 
     @api.model
     def _partners_of(self, column, partner_ids):

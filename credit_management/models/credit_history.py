@@ -13,6 +13,7 @@ HISTORY_KINDS = [
     ("status", "Credit Status"),
     ("rating", "Rating"),
     ("score", "Score"),
+    ("temporary", "Temporary Limit"),
 ]
 
 

@@ -113,6 +113,17 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         help="Assessments approving a higher limit need a credit manager (0: never).",
     )
+    # credit insurance: the limit in force is capped at the insured amount plus the own risk
+    credit_insurance_cap = fields.Boolean(
+        string="Cap Limits at the Insured Amount",
+        help="The limit in force of every customer is at most its credit insurance in force "
+        "plus the company's own risk (a customer without insurance: the own risk).",
+    )
+    credit_insurance_own_risk = fields.Monetary(
+        string="Own Risk",
+        currency_field="currency_id",
+        help="What the company accepts to lose on a customer beyond its credit insurance.",
+    )
     # governance (P5.2.1, P6.3)
     credit_meeting_months = fields.Integer(
         string="Credit Meeting Every (months)",
@@ -291,6 +302,7 @@ class ResCompany(models.Model):
         "credit_review_grace_days",
         "credit_meeting_months",
         "credit_meeting_release_amount",
+        "credit_insurance_own_risk",
         "credit_policy_reminder_days",
         "credit_overdue_grace_days",
     )

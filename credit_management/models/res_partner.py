@@ -130,6 +130,21 @@ class ResPartner(models.Model):
         help="Receivables (due and not due), plus draft invoices and uninvoiced confirmed "
         "orders when the company counts them.",
     )
+    credit_temporary_limit = _exposure_amount(
+        "Temporary Increase",
+        help="Temporary credit limit increases approved by finance and in force today.",
+    )
+    credit_effective_limit = _exposure_amount(
+        "Limit in Force",
+        help="The credit limit plus the temporary increases in force, capped at the insured "
+        "amount plus the company's own risk when the company insures its credit.",
+    )
+    credit_insured_amount = _exposure_amount(
+        "Insured Amount", help="Credit insurance in force today for this customer."
+    )
+    credit_uninsured_exposure = _exposure_amount(
+        "Uninsured Exposure", help="Exposure above the insured amount."
+    )
     credit_available = _exposure_amount(
         "Available Credit",
         help="Credit limit minus exposure (zero when the customer has no limit).",
@@ -623,6 +638,27 @@ class ResPartner(models.Model):
         return partner._credit_assessment_form_action(
             {"default_requested_limit": partner.sudo().credit_limit}
         )
+
+    def action_credit_what_if(self):
+        """Finance simulates another limit, status or rating (nothing is written)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.credit_what_if_action"
+        )
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_credit_request_increase(self):
+        """A temporary increase of the customer's limit, requested by sales with a reason."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Temporary Credit Limit"),
+            "res_model": "credit.limit.increase",
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
 
     def action_credit_invite_to_apply(self):
         """P4.1.1: invite a prospect without a portal account to apply for credit on the

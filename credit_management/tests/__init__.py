@@ -28,3 +28,4 @@ from . import test_credit_file_completeness
 from . import test_portal_application
 from . import test_credit_procedure
 from . import test_governance
+from . import test_credit_limit_controls
