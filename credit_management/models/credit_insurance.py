@@ -14,7 +14,7 @@ class CreditInsurance(models.Model):
     _order = "date_start desc, id desc"
 
     name = fields.Char(string="Policy Number", required=True, tracking=True)
-    insurer_id = fields.Many2one("res.partner", string="Insurer", required=True, tracking=True)
+    insurer_id = fields.Many2one("res.partner", required=True, tracking=True)
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
