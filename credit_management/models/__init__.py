@@ -14,6 +14,7 @@ from . import credit_file_month
 from . import credit_release
 from . import credit_limit_increase
 from . import credit_insurance
+from . import credit_payment_promise
 
 # assessment
 from . import credit_scorecard

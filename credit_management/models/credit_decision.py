@@ -318,7 +318,14 @@ class CreditDecision(models.AbstractModel):
                 "%(amount)s is overdue, the oldest for %(days)s days (grace: %(grace)s days).",
                 **values,
             )
-        return self._fired("overdue", "block", self.env._("Overdue receivables"), detail)
+        level = "block"
+        if company.credit_promise_softens_overdue and self.env["credit.payment.promise"]._in_force(
+            facts["partner"], company, facts["date"]
+        ):
+            # the customer promised to pay: finance chose to warn until the promised date
+            level = "warn"
+            detail += " " + self.env._("A promise to pay is in force: a warning until its date.")
+        return self._fired("overdue", level, self.env._("Overdue receivables"), detail)
 
     @api.model
     def _rule_no_limit(self, facts):

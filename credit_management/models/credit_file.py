@@ -20,6 +20,9 @@ class CreditFile(models.Model):
     rating_id = fields.Many2one("credit.rating", compute="_compute_profile")
     credit_limit = fields.Monetary(compute="_compute_profile")
     credit_status = fields.Char(compute="_compute_profile", string="Status")
+    promise_record = fields.Char(
+        string="Promises to Pay (12 months)", compute="_compute_promise_record"
+    )
     assessment_ids = fields.Many2many("credit.assessment", compute="_compute_links")
     event_ids = fields.Many2many("credit.event", compute="_compute_links")
     release_ids = fields.Many2many("credit.release", compute="_compute_links")
@@ -44,6 +47,17 @@ class CreditFile(models.Model):
             file.credit_status = dict(
                 partner._fields["credit_status"]._description_selection(self.env)
             ).get(partner.credit_status, "")
+
+    def _compute_promise_record(self):
+        Promise = self.env["credit.payment.promise"]
+        for company in self.company_id:
+            files = self.filtered(lambda f, c=company: f.company_id == c)
+            record = Promise._record(files.partner_id, company)
+            for file in files:
+                kept, broken = record.get(file.partner_id.id, (0, 0))
+                file.promise_record = self.env._(
+                    "%(kept)s kept, %(broken)s broken", kept=kept, broken=broken
+                )
 
     def _compute_links(self):
         for file in self:

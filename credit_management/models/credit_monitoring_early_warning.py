@@ -27,6 +27,7 @@ class CreditMonitoringEarlyWarning(models.AbstractModel):
             "ordering_less",
             "downgraded",
             "open_events",
+            "broken_promises",
         ]
 
     @api.model
@@ -47,6 +48,7 @@ class CreditMonitoringEarlyWarning(models.AbstractModel):
             "account.move.line",
             "account.partial.reconcile",
             "sale.order",
+            "credit.payment.promise",
         ):
             self.env[model].flush_model()
         today = fields.Date.context_today(self)
@@ -322,4 +324,21 @@ class CreditMonitoringEarlyWarning(models.AbstractModel):
         return [
             (partner_id, self.env._("%(n)s open credit events.", n=count))
             for partner_id, count in rows
+        ]
+
+    @api.model
+    def _signal_broken_promises(self, company, dates):
+        rows = self.env.execute_query(
+            self.env["credit.payment.promise"]._broken_query(company, dates["year"])
+        )
+        return [
+            (
+                partner_id,
+                self.env._(
+                    "%(broken)s broken promises to pay in 12 months (%(kept)s kept).",
+                    broken=broken,
+                    kept=kept,
+                ),
+            )
+            for partner_id, broken, kept in rows
         ]

@@ -113,6 +113,11 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         help="Assessments approving a higher limit need a credit manager (0: never).",
     )
+    credit_promise_softens_overdue = fields.Boolean(
+        string="Promises to Pay Soften the Overdue Rule",
+        help="While a customer's promise to pay is in force, overdue items warn instead of "
+        "holding its orders.",
+    )
     # credit insurance: the limit in force is capped at the insured amount plus the own risk
     credit_insurance_cap = fields.Boolean(
         string="Cap Limits at the Insured Amount",

@@ -145,6 +145,18 @@ class ResPartner(models.Model):
     credit_uninsured_exposure = _exposure_amount(
         "Uninsured Exposure", help="Exposure above the insured amount."
     )
+    credit_promises_kept = fields.Integer(
+        string="Promises Kept",
+        compute="_compute_credit_promises",
+        groups=CREDIT_READERS,
+        help="Promises to pay kept in the last 12 months.",
+    )
+    credit_promises_broken = fields.Integer(
+        string="Promises Broken",
+        compute="_compute_credit_promises",
+        groups=CREDIT_READERS,
+        help="Promises to pay broken in the last 12 months.",
+    )
     credit_available = _exposure_amount(
         "Available Credit",
         help="Credit limit minus exposure (zero when the customer has no limit).",
@@ -638,6 +650,27 @@ class ResPartner(models.Model):
         return partner._credit_assessment_form_action(
             {"default_requested_limit": partner.sudo().credit_limit}
         )
+
+    @api.depends_context("company")
+    def _compute_credit_promises(self):
+        commercial = self.commercial_partner_id
+        record = self.env["credit.payment.promise"]._record(commercial, self.env.company)
+        for partner in self:
+            kept, broken = record.get(partner.commercial_partner_id.id, (0, 0))
+            partner.credit_promises_kept = kept
+            partner.credit_promises_broken = broken
+
+    def action_credit_record_promise(self):
+        """Finance records the customer's promise to pay its overdue items."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Promise to Pay"),
+            "res_model": "credit.payment.promise",
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
 
     def action_credit_what_if(self):
         """Finance simulates another limit, status or rating (nothing is written)."""

@@ -188,3 +188,74 @@ class TestCreditLimitControls(CreditCommon):
         self.assertEqual((customer.credit_limit, customer.credit_status), (2500.0, status))
         self.assertEqual(self.env["credit.history"].search_count([]), history)
         self.assertEqual(held.credit_hold_state, "held")
+
+    # -- payment promises --------------------------------------------------------------------
+    def _promise(self, invoice, amount, days=5, user=None):
+        return (
+            self.env["credit.payment.promise"]
+            .with_user(user or self.analyst)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "amount": amount,
+                    "promise_date": self.today + timedelta(days=days),
+                    "contact_id": self.customer_contact.id,
+                    "move_ids": [(6, 0, invoice.ids)],
+                    "note": "Said on the phone",
+                }
+            )
+        )
+
+    def _pass_date(self, promise):
+        self.env.cr.execute(
+            "UPDATE credit_payment_promise SET promise_date = %s WHERE id = %s",
+            [self.today - timedelta(days=1), promise.id],
+        )
+        self.env.invalidate_all()
+
+    def test_promises_to_pay_soften_the_overdue_rule_and_broken_ones_escalate(self):
+        invoice = self._invoice(self.customer, 1000.0, days_ago=40, due_in=30)
+        self.assertEqual(self._decide(100.0)["level"], "block")
+        with self.assertRaises(AccessError):  # finance records promises
+            self._promise(invoice, 1000.0, user=self.salesperson)
+        promise = self._promise(invoice, 1000.0)
+        self.assertEqual(promise.residual_at_promise, 1000.0)
+        self.assertEqual(self._decide(100.0)["level"], "block")  # the setting is off
+        self.company.credit_promise_softens_overdue = True
+        decision = self._decide(100.0)
+        self.assertEqual(decision["level"], "warn")
+        self.assertIn("promise to pay is in force", decision["message"])
+        # the date passes unpaid: broken, a credit event and activities
+        self._pass_date(promise)
+        self.assertEqual(self._decide(100.0)["level"], "block")
+        self.env["credit.payment.promise"]._cron_check_promises()
+        self.assertEqual(promise.state, "broken")
+        self.assertEqual(promise.event_id.partner_id, self.customer)
+        self.assertEqual(promise.event_id.severity, "high")
+        self.assertIn(self.analyst, promise.activity_ids.user_id)
+        with self.assertRaises(UserError):
+            promise.with_user(self.analyst).write({"amount": 1.0})
+        # a second promise, kept: 400 paid before its date
+        kept = self._promise(invoice, 400.0, days=1)
+        self._pay(invoice, 400.0)
+        self._pass_date(kept)
+        self.env["credit.payment.promise"]._cron_check_promises()
+        self.assertEqual((kept.state, kept.paid_amount), ("kept", 400.0))
+        customer = self.customer.with_company(self.company).with_user(self.analyst)
+        self.assertEqual((customer.credit_promises_kept, customer.credit_promises_broken), (1, 1))
+        file = self.env["credit.file"]._for_partner(self.customer, self.company)
+        self.assertEqual(file.promise_record, "1 kept, 1 broken")
+        # a broken promise is an early-warning signal
+        Warning = self.env["credit.monitoring.early_warning"]
+        signals = dict(
+            Warning._signal_broken_promises(
+                self.company, {"year": self.today - timedelta(days=365)}
+            )
+        )
+        self.assertIn("1 broken promises", signals[self.customer.id])
+        # salespeople read their customers' promises, change none
+        self.customer.user_id = self.salesperson
+        mine = self.env["credit.payment.promise"].with_user(self.salesperson).search([])
+        self.assertEqual(mine, promise | kept)
+        with self.assertRaises(AccessError):
+            kept.with_user(self.salesperson).action_cancel()
