@@ -28,6 +28,10 @@ for xmlid, model, method in (
     ("ir_cron_credit_early_warning", "credit.monitoring.early_warning", "_cron_early_warning"),
     ("ir_cron_credit_digest", "credit.monitoring.digest", "_cron_digest"),
     ("ir_cron_credit_files", "credit.monitoring.files", "_cron_credit_files"),
+    ("ir_cron_credit_meetings", "credit.meeting", "_cron_plan_meetings"),
+    ("ir_cron_credit_policy_reminder", "credit.policy", "_cron_remind"),
+    ("ir_cron_credit_limit_increase_expiry", "credit.limit.increase", "_cron_expire"),
+    ("ir_cron_credit_payment_promises", "credit.payment.promise", "_cron_check_promises"),
 ):
     cron = env.ref(f"credit_management.{xmlid}")
     check(cron.model_id.model == model, f"{xmlid} runs on {cron.model_id.model}, not {model}")

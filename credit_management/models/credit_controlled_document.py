@@ -158,6 +158,10 @@ class CreditControlledDocument(models.AbstractModel):
         """Confirm or post the documents that passed (or were released)."""
         raise NotImplementedError()
 
+    def _credit_release_pending_note(self):
+        """Who goes on with a released document that still waits."""
+        return self.env._("the salesperson confirms it")
+
     # ------------------------------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------------------------------

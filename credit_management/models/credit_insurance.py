@@ -35,9 +35,11 @@ class CreditInsurance(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     note = fields.Text()
 
-    @api.constrains("insured_amount", "date_start", "date_end")
+    @api.constrains("insured_amount", "date_start", "date_end", "partner_id")
     def _check_terms(self):
         for insurance in self:
+            if insurance.partner_id != insurance.partner_id.commercial_partner_id:
+                raise ValidationError(self.env._("Insure the customer itself, not a contact."))
             if insurance.insured_amount < 0:
                 raise ValidationError(self.env._("The insured amount cannot be negative."))
             if insurance.date_end and insurance.date_end < insurance.date_start:

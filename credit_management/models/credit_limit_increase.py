@@ -14,7 +14,7 @@ INCREASE_STATES = [
     ("expired", "Expired"),
     ("cancelled", "Cancelled"),
 ]
-INCREASE_WORKFLOW = ("state", "approved_by_id", "decision_date")
+INCREASE_WORKFLOW = ("state", "approved_by_id", "decision_date", "user_id")
 # what the request says: written while it is a draft
 INCREASE_TERMS = ("partner_id", "company_id", "amount", "date_start", "date_end", "reason")
 
@@ -72,9 +72,11 @@ class CreditLimitIncrease(models.Model):
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     decision_date = fields.Datetime(readonly=True, copy=False)
 
-    @api.constrains("amount", "date_start", "date_end")
+    @api.constrains("amount", "date_start", "date_end", "partner_id")
     def _check_terms(self):
         for increase in self:
+            if increase.partner_id != increase.partner_id.commercial_partner_id:
+                raise ValidationError(self.env._("Ask the increase for the customer itself."))
             if increase.currency_id.compare_amounts(increase.amount, 0) <= 0:
                 raise ValidationError(self.env._("A temporary increase is a positive amount."))
             if increase.date_end < increase.date_start:
@@ -130,9 +132,26 @@ class CreditLimitIncrease(models.Model):
             company = increase.company_id
             base = increase.partner_id.with_company(company).sudo().credit_limit
             threshold = company.credit_assessment_manager_amount
+            # the increases already approved for days this one covers count too
+            overlapping = sum(
+                self.sudo()
+                .search(
+                    [
+                        ("partner_id", "=", increase.partner_id.id),
+                        ("company_id", "=", company.id),
+                        ("state", "=", "approved"),
+                        ("date_start", "<=", increase.date_end),
+                        ("date_end", ">=", increase.date_start),
+                    ]
+                )
+                .mapped("amount")
+            )
             if (
                 threshold
-                and company.currency_id.compare_amounts(base + increase.amount, threshold) > 0
+                and company.currency_id.compare_amounts(
+                    base + overlapping + increase.amount, threshold
+                )
+                > 0
                 and not self.env.user.has_group(MANAGER)
             ):
                 raise AccessError(

@@ -180,6 +180,12 @@ class CreditMonitoringOverdue(models.AbstractModel):
         if not hold_level:
             return
         due = events.filtered(lambda e: not e.auto_hold and e.escalation_level >= hold_level)
+        if company.credit_promise_softens_overdue:
+            # a customer whose promise to pay is in force is not put on hold before its date
+            Promise = self.env["credit.payment.promise"]
+            today = fields.Date.context_today(self)
+            promised = Promise._promised_partners(due.partner_id, company, today)
+            due = due.filtered(lambda e: e.partner_id.id not in promised)
         for level in sorted(set(due.mapped("escalation_level"))):
             at_level = due.filtered(lambda e, lv=level: e.escalation_level == lv)
             days = company._credit_overdue_thresholds()[level - 1]

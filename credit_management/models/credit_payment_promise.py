@@ -14,6 +14,8 @@ PROMISE_STATES = [
     ("cancelled", "Cancelled"),
 ]
 PROMISE_WORKFLOW = ("state", "residual_at_promise", "paid_amount", "event_id", "closed_date")
+# a promise further away than this is no promise to pay overdue items
+PROMISE_MAX_DAYS = 90
 # what the customer promised: kept as recorded
 PROMISE_TERMS = ("partner_id", "company_id", "amount", "promise_date", "move_ids")
 
@@ -77,9 +79,21 @@ class CreditPaymentPromise(models.Model):
     event_id = fields.Many2one("credit.event", string="Credit Event", readonly=True, copy=False)
     closed_date = fields.Date(readonly=True, copy=False)
 
-    @api.constrains("amount", "move_ids", "partner_id")
+    @api.constrains("amount", "move_ids", "partner_id", "promise_date")
     def _check_terms(self):
+        today = fields.Date.context_today(self)
         for promise in self:
+            if promise.partner_id != promise.partner_id.commercial_partner_id:
+                raise ValidationError(self.env._("Record the promise on the customer itself."))
+            if promise.state == "open" and not (
+                today <= promise.promise_date <= today + timedelta(days=PROMISE_MAX_DAYS)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "A promise to pay is for a day from today to %(days)s days ahead.",
+                        days=PROMISE_MAX_DAYS,
+                    )
+                )
             if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
                 raise ValidationError(self.env._("A promise to pay is a positive amount."))
             if promise.move_ids.commercial_partner_id - promise.partner_id:
@@ -91,8 +105,28 @@ class CreditPaymentPromise(models.Model):
     def create(self, vals_list):
         promises = super().create(vals_list)
         for promise in promises:
+            if not promise.move_ids:
+                # the customer's overdue invoices of today: what it promised to pay
+                promise.move_ids = promise._overdue_invoices()
             promise._credit_workflow_write({"residual_at_promise": promise._residual()})
         return promises
+
+    def _overdue_invoices(self):
+        self.ensure_one()
+        return (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "=", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("invoice_date_due", "<", fields.Date.context_today(self)),
+                ]
+            )
+        )
 
     def write(self, vals):
         if (
@@ -109,13 +143,9 @@ class CreditPaymentPromise(models.Model):
         return super().write(vals)
 
     def _residual(self):
-        """What is still due on the items promised (all the customer's overdue items when
-        none is named), in company currency."""
+        """What is still due on the items promised, in company currency."""
         self.ensure_one()
-        if self.move_ids:
-            return sum(self.move_ids.sudo().mapped("amount_residual_signed"))
-        exposure = self.env["credit.exposure"]._get_exposure(self.partner_id, self.company_id)
-        return exposure[self.partner_id.id]["overdue"]
+        return sum(self.move_ids.sudo().mapped("amount_residual_signed"))
 
     def action_cancel(self):
         self.check_access("write")
@@ -139,6 +169,22 @@ class CreditPaymentPromise(models.Model):
                 ],
                 limit=1,
             )
+        )
+
+    @api.model
+    def _promised_partners(self, partners, company, date):
+        """Ids of ``partners`` with an open promise for ``date`` or later, one query."""
+        return set(
+            self.sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "open"),
+                    ("promise_date", ">=", date),
+                ]
+            )
+            .partner_id.ids
         )
 
     @api.model

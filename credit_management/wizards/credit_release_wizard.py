@@ -132,7 +132,7 @@ class CreditReleaseWizard(models.TransientModel):
                     document=document.display_name,
                     state=document.sudo().credit_hold_state == "held"
                     and self.env._("the credit check holds it again")
-                    or self.env._("the salesperson confirms it"),
+                    or document._credit_release_pending_note(),
                 )
             else:
                 message = self.env._(

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..models.credit_common import ANALYST, CREDIT_STATUSES
 from ..models.credit_decision import DECISION_LEVELS
@@ -76,8 +76,11 @@ class CreditWhatIf(models.TransientModel):
         """Decide each document twice, as the customer is and as simulated; write only this
         wizard's lines."""
         self.ensure_one()
-        if not self.env.user.has_group(ANALYST):
+        if not self.env.user.has_group(ANALYST) or self.company_id not in self.env.user.company_ids:
             raise AccessError(self.env._("Finance simulates credit decisions."))
+        self.partner_id.check_access("read")
+        if self.new_limit < 0:
+            raise ValidationError(self.env._("A credit limit cannot be negative."))
         Decision = self.env["credit.decision"].with_company(self.company_id)
         overrides = {
             "limit": self.new_limit,
