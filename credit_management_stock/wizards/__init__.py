@@ -1,0 +1,1 @@
+from . import credit_release_wizard
