@@ -58,6 +58,8 @@ class CreditPaymentPromise(models.Model):
     move_ids = fields.Many2many(
         "account.move",
         string="Overdue Items",
+        help="The invoices the customer promised to pay; left empty, its overdue invoices of "
+        "the day.",
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'),"
         " ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
     )
