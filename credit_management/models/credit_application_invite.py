@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import consteq
 
-from .credit_guarded import SYSTEM, is_credit_workflow
+from .credit_guarded import SYSTEM
 
 # days a prospect has to apply before the link stops working
 INVITE_VALID_DAYS = 30
@@ -120,14 +120,12 @@ class CreditApplicationInvite(models.Model):
             )
 
     def write(self, vals):
-        if (
-            not is_credit_workflow(self.env)
-            and set(vals) & set(INVITE_LINK_FIELDS)
-            and any(state != "draft" for state in self.mapped("state"))
-        ):
-            raise UserError(
-                self.env._("A sent invitation stays as it was sent: cancel it and send a new one.")
-            )
+        self._credit_check_lock(
+            vals,
+            {"sent", "used", "cancelled"},
+            self.env._("A sent invitation stays as it was sent: cancel it and send a new one."),
+            fnames=INVITE_LINK_FIELDS,
+        )
         return super().write(vals)
 
     @api.onchange("partner_id")

@@ -109,10 +109,12 @@ class CreditAudit(models.Model):
     def write(self, vals):
         if not is_credit_workflow(self.env):
             _check_auditor(self.env)
-            if any(state == "done" for state in self.mapped("state")) and set(vals) - {
-                "message_main_attachment_id"
-            }:
-                raise UserError(self.env._("A finished audit is kept as it was concluded."))
+            self._credit_check_lock(
+                vals,
+                {"done"},
+                self.env._("A finished audit is kept as it was concluded."),
+                allowed=("message_main_attachment_id",),
+            )
             if set(vals) & set(AUDIT_SCOPE) and (self.result_ids or self.sample_ids):
                 raise UserError(
                     self.env._(
@@ -389,10 +391,12 @@ class CreditAuditFinding(models.Model):
             _check_auditor(self.env)
             if {"audit_id", "company_id"} & set(vals):
                 raise UserError(self.env._("A finding stays with the audit that found it."))
-            if any(state == "closed" for state in self.mapped("state")) and set(vals) - {
-                "message_main_attachment_id"
-            }:
-                raise UserError(self.env._("A closed finding is kept as it was closed."))
+            self._credit_check_lock(
+                vals,
+                {"closed"},
+                self.env._("A closed finding is kept as it was closed."),
+                allowed=("message_main_attachment_id",),
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

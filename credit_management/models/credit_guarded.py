@@ -2,7 +2,7 @@ from contextlib import contextmanager
 from types import MappingProxyType
 
 from odoo import SUPERUSER_ID, api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 # A guarded field written by the credit workflow only (its buttons, wizards and crons).
 SYSTEM = "system"
@@ -80,6 +80,16 @@ class CreditGuarded(models.AbstractModel):
             model=self._description,
             group=self.env.ref(guard).name,
         )
+
+    def _credit_check_lock(self, vals, locked_states, message, fnames=None, allowed=()):
+        """Outside the workflow, refuse ``vals`` on records whose ``state`` is one of
+        ``locked_states``: the fields ``fnames`` when given, else every field but
+        ``allowed``; ``message`` says why."""
+        if is_credit_workflow(self.env):
+            return
+        touched = set(vals) & set(fnames) if fnames is not None else set(vals) - set(allowed)
+        if touched and any(state in locked_states for state in self.mapped("state")):
+            raise UserError(message)
 
     def _credit_workflow_write(self, vals):
         """Write ``vals`` as the credit workflow (guarded fields included)."""

@@ -76,8 +76,11 @@ class CreditImprovement(models.Model):
         if not is_credit_workflow(self.env):
             if {"finding_id", "decision_id", "proposer_id", "company_id"} & set(vals):
                 raise UserError(self.env._("A proposal keeps where it came from and who made it."))
-            if any(state != "proposed" for state in self.mapped("state")):
-                raise UserError(self.env._("A decided proposal is kept as it was decided."))
+            self._credit_check_lock(
+                vals,
+                {"accepted", "rejected"},
+                self.env._("A decided proposal is kept as it was decided."),
+            )
         return super().write(vals)
 
     def _check_decider(self):

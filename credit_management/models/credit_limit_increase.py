@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .credit_common import ANALYST, MANAGER
-from .credit_guarded import SYSTEM, is_credit_workflow
+from .credit_guarded import SYSTEM
 
 INCREASE_STATES = [
     ("draft", "Draft"),
@@ -83,14 +83,12 @@ class CreditLimitIncrease(models.Model):
                 raise ValidationError(self.env._("A temporary increase ends after it starts."))
 
     def write(self, vals):
-        if (
-            not is_credit_workflow(self.env)
-            and set(vals) & set(INCREASE_TERMS)
-            and any(state != "draft" for state in self.mapped("state"))
-        ):
-            raise UserError(
-                self.env._("A requested increase is decided as it was asked: cancel it first.")
-            )
+        self._credit_check_lock(
+            vals,
+            {state for state, _label in INCREASE_STATES} - {"draft"},
+            self.env._("A requested increase is decided as it was asked: cancel it first."),
+            fnames=INCREASE_TERMS,
+        )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

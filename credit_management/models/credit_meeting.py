@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .credit_common import BOARD, CREDIT_STATUSES, MANAGER
-from .credit_guarded import SYSTEM, is_credit_workflow
+from .credit_guarded import SYSTEM
 
 # reviews falling due within these days are on the agenda
 REVIEW_SOON_DAYS = 30
@@ -131,20 +131,18 @@ class CreditMeeting(models.Model):
         return meetings
 
     def write(self, vals):
-        if (
-            not is_credit_workflow(self.env)
-            and set(vals) - {"minutes", "attendee_ids", "message_main_attachment_id"}
-            and any(state == "closed" for state in self.mapped("state"))
-        ):
-            raise UserError(self.env._("The decisions of this meeting are approved: it is closed."))
-        if (
-            not is_credit_workflow(self.env)
-            and {"chair_id", "date", "company_id"} & set(vals)
-            and any(state != "draft" for state in self.mapped("state"))
-        ):
-            raise UserError(
-                self.env._("The chair, date and company of a meeting held stay as they were.")
-            )
+        self._credit_check_lock(
+            vals,
+            {"closed"},
+            self.env._("The decisions of this meeting are approved: it is closed."),
+            allowed=("minutes", "attendee_ids", "message_main_attachment_id"),
+        )
+        self._credit_check_lock(
+            vals,
+            {"held", "closed"},
+            self.env._("The chair, date and company of a meeting held stay as they were."),
+            fnames=("chair_id", "date", "company_id"),
+        )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -494,12 +492,12 @@ class CreditMeetingDecision(models.Model):
     def write(self, vals):
         if "meeting_id" in vals and any(d.meeting_id.id != vals["meeting_id"] for d in self):
             raise UserError(self.env._("A decision stays with the meeting that took it."))
-        if (
-            not is_credit_workflow(self.env)
-            and set(vals) - {"message_main_attachment_id"}
-            and any(state != "draft" for state in self.mapped("state"))
-        ):
-            raise UserError(self.env._("An approved decision is kept as it was approved."))
+        self._credit_check_lock(
+            vals,
+            {state for state, _label in DECISION_STATES} - {"draft"},
+            self.env._("An approved decision is kept as it was approved."),
+            allowed=("message_main_attachment_id",),
+        )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

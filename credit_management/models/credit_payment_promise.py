@@ -131,12 +131,12 @@ class CreditPaymentPromise(models.Model):
         )
 
     def write(self, vals):
-        if (
-            not is_credit_workflow(self.env)
-            and set(vals) & set(PROMISE_TERMS)
-            and any(state != "open" for state in self.mapped("state"))
-        ):
-            raise UserError(self.env._("A closed promise is kept as it was."))
+        self._credit_check_lock(
+            vals,
+            {"kept", "broken", "cancelled"},
+            self.env._("A closed promise is kept as it was."),
+            fnames=PROMISE_TERMS,
+        )
         if not is_credit_workflow(self.env) and "move_ids" in vals:
             result = super().write(vals)
             for promise in self:

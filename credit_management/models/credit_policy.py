@@ -133,15 +133,15 @@ class CreditPolicy(models.Model):
 
     # -- what a version says stays as approved ---------------------------------------------
     def write(self, vals):
-        if set(vals) & set(POLICY_CONTENT) and any(
-            state not in ("draft", "proposed") for state in self.mapped("state")
-        ):
-            raise UserError(
-                self.env._(
-                    "An approved or published policy version is kept as it is: propose a new "
-                    "version instead."
-                )
-            )
+        self._credit_check_lock(
+            vals,
+            {"approved", "published", "superseded"},
+            self.env._(
+                "An approved or published policy version is kept as it is: propose a new "
+                "version instead."
+            ),
+            fnames=POLICY_CONTENT,
+        )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
