@@ -259,3 +259,35 @@ class TestCreditLimitControls(CreditCommon):
         self.assertEqual(mine, promise | kept)
         with self.assertRaises(AccessError):
             kept.with_user(self.salesperson).action_cancel()
+
+    def test_insurance_and_promises_count_in_their_own_company_only(self):
+        other = self._second_company(limit=2500.0, users=(self.analyst, self.manager))
+        insurer = self.env["res.partner"].create({"name": "Insurer Two"})
+        self.env["credit.insurance"].with_user(self.analyst).create(
+            {
+                "name": "P-2",
+                "insurer_id": insurer.id,
+                "partner_id": self.customer.id,
+                "company_id": other.id,
+                "insured_amount": 800.0,
+            }
+        )
+        (self.company | other).write(
+            {"credit_insurance_cap": True, "credit_insurance_own_risk": 100.0}
+        )
+        self.assertEqual(self._decide(0.0, company=other)["exposure"]["limit"], 900.0)
+        self.assertEqual(self._decide(0.0)["exposure"]["limit"], 100.0)  # no insurance here
+        # a promise in the second company softens nothing in the first
+        self.company.credit_insurance_cap = False
+        (self.company | other).write({"credit_promise_softens_overdue": True})
+        invoice = self._invoice(self.customer, 1000.0, days_ago=40, due_in=30)
+        self.env["credit.payment.promise"].with_user(self.analyst).create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": other.id,
+                "amount": 1000.0,
+                "promise_date": self.today + timedelta(days=3),
+            }
+        )
+        self.assertEqual(self._decide(100.0)["level"], "block")
+        self.assertTrue(invoice)
