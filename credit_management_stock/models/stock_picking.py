@@ -54,6 +54,20 @@ class StockPicking(models.Model):
     def _credit_salesperson(self):
         return self.sale_id.user_id or self.user_id
 
+    def _credit_release_covers(self):
+        """A delivery asks no amount, so a release also ends when the customer's excess over
+        its limit has grown past what finance released it at."""
+        if not super()._credit_release_covers():
+            return False
+        decision = self._credit_decide()
+        if decision["level"] != "block":
+            return True
+        released = self._credit_last_release()
+        return (
+            released.company_id.currency_id.compare_amounts(decision["excess"], released.excess)
+            <= 0
+        )
+
     def _credit_release_pending_note(self):
         return self.env._("the warehouse validates it")
 

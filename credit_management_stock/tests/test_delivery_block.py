@@ -64,6 +64,11 @@ class TestDeliveryBlock(CreditCommon):
         self._validate(beyond)
         self.assertEqual((beyond.state, beyond.credit_hold_state), ("assigned", "held"))
         self.assertIn("delivery tolerance", beyond.credit_hold_message)
+        # released at 300 over; the exposure grows 100 more: finance is asked again
+        self._answer(beyond, "release", self.manager, reason="Partial payment announced")
+        self._invoice(self.customer, 100.0)
+        self._validate(beyond)
+        self.assertEqual((beyond.state, beyond.credit_hold_state), ("assigned", "held"))
 
     def test_a_blocked_customer_needs_a_credit_manager(self):
         self.company.credit_block_deliveries = True
