@@ -12,6 +12,7 @@ from . import credit_access_log
 from . import credit_file
 from . import credit_file_month
 from . import credit_release
+from . import credit_customer_record
 from . import credit_limit_increase
 from . import credit_insurance
 from . import credit_payment_promise

@@ -10,23 +10,11 @@ class CreditInsurance(models.Model):
 
     _name = "credit.insurance"
     _description = "Credit Insurance"
-    _inherit = ("mail.thread",)
+    _inherit = ("mail.thread", "credit.customer.record")
     _order = "date_start desc, id desc"
 
     name = fields.Char(string="Policy Number", required=True, tracking=True)
     insurer_id = fields.Many2one("res.partner", required=True, tracking=True)
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        domain=[("parent_id", "=", False)],
-        tracking=True,
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     insured_amount = fields.Monetary(required=True, tracking=True)
     date_start = fields.Date(
         string="Valid From", required=True, default=fields.Date.context_today, tracking=True
@@ -35,11 +23,9 @@ class CreditInsurance(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     note = fields.Text()
 
-    @api.constrains("insured_amount", "date_start", "date_end", "partner_id")
+    @api.constrains("insured_amount", "date_start", "date_end")
     def _check_terms(self):
         for insurance in self:
-            if insurance.partner_id != insurance.partner_id.commercial_partner_id:
-                raise ValidationError(self.env._("Insure the customer itself, not a contact."))
             if insurance.insured_amount < 0:
                 raise ValidationError(self.env._("The insured amount cannot be negative."))
             if insurance.date_end and insurance.date_end < insurance.date_start:

@@ -29,24 +29,12 @@ class CreditLimitIncrease(models.Model):
 
     _name = "credit.limit.increase"
     _description = "Temporary Credit Limit"
-    _inherit = ("mail.thread", "mail.activity.mixin", "credit.guarded")
+    _inherit = ("mail.thread", "mail.activity.mixin", "credit.guarded", "credit.customer.record")
     _order = "date_start desc, id desc"
     _rec_name = "partner_id"
 
     _credit_guarded_fields = MappingProxyType(dict.fromkeys(INCREASE_WORKFLOW, SYSTEM))
 
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        domain=[("parent_id", "=", False)],
-        tracking=True,
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary(string="Increase", required=True, tracking=True)
     date_start = fields.Date(
         string="From", required=True, default=fields.Date.context_today, tracking=True
@@ -72,11 +60,9 @@ class CreditLimitIncrease(models.Model):
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     decision_date = fields.Datetime(readonly=True, copy=False)
 
-    @api.constrains("amount", "date_start", "date_end", "partner_id")
+    @api.constrains("amount", "date_start", "date_end")
     def _check_terms(self):
         for increase in self:
-            if increase.partner_id != increase.partner_id.commercial_partner_id:
-                raise ValidationError(self.env._("Ask the increase for the customer itself."))
             if increase.currency_id.compare_amounts(increase.amount, 0) <= 0:
                 raise ValidationError(self.env._("A temporary increase is a positive amount."))
             if increase.date_end < increase.date_start:

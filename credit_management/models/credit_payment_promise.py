@@ -30,24 +30,12 @@ class CreditPaymentPromise(models.Model):
 
     _name = "credit.payment.promise"
     _description = "Payment Promise"
-    _inherit = ("mail.thread", "mail.activity.mixin", "credit.guarded")
+    _inherit = ("mail.thread", "mail.activity.mixin", "credit.guarded", "credit.customer.record")
     _order = "promise_date desc, id desc"
     _rec_name = "partner_id"
 
     _credit_guarded_fields = MappingProxyType(dict.fromkeys(PROMISE_WORKFLOW, SYSTEM))
 
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        domain=[("parent_id", "=", False)],
-        tracking=True,
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary(string="Amount Promised", required=True, tracking=True)
     promise_date = fields.Date(string="Promised For", required=True, tracking=True)
     contact_id = fields.Many2one(
@@ -85,8 +73,6 @@ class CreditPaymentPromise(models.Model):
     def _check_terms(self):
         today = fields.Date.context_today(self)
         for promise in self:
-            if promise.partner_id != promise.partner_id.commercial_partner_id:
-                raise ValidationError(self.env._("Record the promise on the customer itself."))
             if promise.state == "open" and not (
                 today <= promise.promise_date <= today + timedelta(days=PROMISE_MAX_DAYS)
             ):

@@ -103,6 +103,8 @@ class TestCreditLimitControls(CreditCommon):
             self._increase(amount=-5.0)
         with self.assertRaises(ValidationError):
             self._increase(days=-3)
+        with self.assertRaisesRegex(ValidationError, "not one of its contacts"):
+            self._increase(partner_id=self.customer_contact.id)
         with self.assertRaises(AccessError):  # the workflow's fields are its own
             self._increase(state="approved")
         increase.with_user(self.manager).action_reject()
