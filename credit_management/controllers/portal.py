@@ -126,6 +126,13 @@ class CreditApplicationPortal(CustomerPortal):
         return request.redirect(f"/my/credit?applied={assessment.id}")
 
     # -- the public form of an invited prospect ---------------------------------------------
+    def _credit_invite_lang(self, invite):
+        """The public form speaks the invited contact's language (a prospect has no account
+        whose language Odoo would use), when that language is active."""
+        lang = invite.sudo().contact_id.lang or invite.sudo().partner_id.lang
+        if lang and lang != request.env.lang and request.env["res.lang"]._lang_get(lang):
+            request.update_context(lang=lang)
+
     def _credit_invite_values(self, invite, token, **values):
         return {
             "invite": invite,
@@ -146,6 +153,7 @@ class CreditApplicationPortal(CustomerPortal):
         invite = request.env["credit.application.invite"]._credit_invite_for_token(invite_id, token)
         if not invite:
             return request.render("credit_management.credit_invite_invalid", status=404)
+        self._credit_invite_lang(invite)
         return request.render(
             "credit_management.credit_invite_apply",
             self._credit_invite_values(invite, token, credit_error=error, credit_form=kw),
@@ -164,6 +172,7 @@ class CreditApplicationPortal(CustomerPortal):
         )
         if not invite:
             return request.render("credit_management.credit_invite_invalid", status=404)
+        self._credit_invite_lang(invite)
         try:
             name, email = self._credit_applicant(post)
             assessment = self._credit_application_create(

@@ -347,13 +347,16 @@ class CreditControlledDocument(models.AbstractModel):
             vals["credit_hold_date"] = fields.Datetime.now()
         self._credit_workflow_write(vals)
         sudo_doc.message_post(body=plaintext2html(decision["message"]))
-        body = decision["message"] if not note else f"{note}\n\n{decision['message']}"
         if not already_held:
-            self._credit_ask_finance(
-                self.env._(
-                    "Credit hold: release or reject %(document)s", document=self.display_name
-                ),
-                body,
+            # finance reads the activity in its own language, the chatter keeps the author's
+            controller = self._credit_company()._credit_controller()
+            lang = controller.lang or self.env.lang
+            explanation = self.env["credit.decision"]._message_in(decision, lang)
+            doc = self.with_context(lang=lang)
+            doc._credit_ask_finance(
+                doc.env._("Credit hold: release or reject %(document)s", document=doc.display_name),
+                explanation if not note else f"{note}\n\n{explanation}",
+                user=controller,
             )
 
     def _credit_ask_finance(self, summary, note, user=None):

@@ -114,14 +114,30 @@ class CreditDecision(models.AbstractModel):
         result.update(
             exposure=exposure, projected=projected, limit=exposure["limit"], excess=excess
         )
+        return self._apply_rules(result)
+
+    @api.model
+    def _apply_rules(self, result):
+        """Fire the rules on the facts of ``result`` and explain them, in the language of the
+        environment."""
+        result["rules"] = []
         for code in self._credit_rules():
             fired = getattr(self, f"_rule_{code}")(result)
             if fired:
                 result["rules"].append(fired)
+        result["level"] = "ok"
         if result["rules"]:
             result["level"] = max((r["level"] for r in result["rules"]), key=LEVEL_RANK.get)
         result["message"] = self._decision_message(result)
         return result
+
+    @api.model
+    def _message_in(self, result, lang):
+        """The explanation of ``result`` in ``lang`` (a reader other than the user who
+        decided): the same rules on the same figures, worded for that reader."""
+        if not result["rules"] or not lang or lang == self.env.lang:
+            return result["message"]
+        return self.with_context(lang=lang)._apply_rules(dict(result))["message"]
 
     @api.model
     def _with_limit(self, exposure, base_limit, company):

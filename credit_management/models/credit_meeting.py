@@ -30,7 +30,7 @@ DECISION_KINDS = [
 ]
 DECISION_STATES = [
     ("draft", "Proposed"),
-    ("applied", "Applied"),
+    ("applied", "Carried Out"),
     ("open", "Action Open"),
     ("done", "Done"),
     ("cancelled", "Cancelled"),

@@ -29,3 +29,4 @@ from . import test_portal_application
 from . import test_credit_procedure
 from . import test_governance
 from . import test_credit_limit_controls
+from . import test_translations

@@ -7,3 +7,4 @@ from . import test_pdf_reports
 from . import test_dashboard
 from . import test_monthly_pack
 from . import test_download_route
+from . import test_translations

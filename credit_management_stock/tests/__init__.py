@@ -1,1 +1,2 @@
 from . import test_delivery_block
+from . import test_translations
