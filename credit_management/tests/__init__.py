@@ -30,3 +30,4 @@ from . import test_credit_procedure
 from . import test_governance
 from . import test_credit_limit_controls
 from . import test_translations
+from . import test_credit_role_tours
