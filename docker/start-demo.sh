@@ -16,6 +16,9 @@ for addon in $ADDONS; do
         install="${install:+$install,}$addon"
     fi
 done
+# a new database also gets Traditional and Simplified Chinese
+langs=""
+[ -z "$installed" ] && langs="en_US,zh_TW,zh_CN"
 # shellcheck disable=SC2086
 exec odoo $DB_ARGS -d "$DB" --db-filter="^$DB\$" \
-    ${install:+-i "$install"} ${update:+-u "$update"} "$@"
+    ${install:+-i "$install"} ${update:+-u "$update"} ${langs:+--load-language="$langs"} "$@"
