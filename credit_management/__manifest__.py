@@ -1,7 +1,7 @@
 {
     "name": "Credit Management",
     "summary": "Customer credit profiles, exposure and credit control for sales",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Credit Management for Odoo",

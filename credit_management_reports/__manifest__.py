@@ -1,7 +1,7 @@
 {
     "name": "Credit Management Reports",
     "summary": "XLSX and PDF reports on customer credit",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Credit Management for Odoo",

@@ -1,7 +1,7 @@
 {
     "name": "Credit Management: Delivery Block",
     "summary": "Hold the deliveries of customers who are blocked, on hold or over their limit",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",
     "author": "Credit Management for Odoo",
