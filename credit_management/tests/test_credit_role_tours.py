@@ -139,7 +139,7 @@ class TestCreditRoleTours(HttpCase):
 
     def test_held_order_in_traditional_chinese(self):
         suffix = self._as_language("zh_TW")
-        customer, lead = self._opportunity("Chinese Tour Customer")
+        customer, lead = self._opportunity("Tour Customer")
         customer.sudo().credit_limit = 100.0
         order = (
             self.env["sale.order"]
@@ -170,6 +170,13 @@ class TestCreditRoleTours(HttpCase):
         )
         self.assertEqual(order.credit_hold_state, "held")
         self.assertIn("超出信用額度", order.sudo().credit_hold_message)
+        self.start_tour(
+            "/odoo/action-credit_management.sale_order_credit_hold_action",
+            f"credit_analyst_release_tour{suffix}",
+            login="tour_analyst",
+        )
+        self.assertEqual((order.state, order.credit_hold_state), ("sale", "released"))
+        self.assertEqual(order.sudo().credit_release_ids.reason, "Bank guarantee received")
 
     def test_auditor_reads_a_credit_file_and_can_change_nothing(self):
         customer = self.env["res.partner"].create(

@@ -11,6 +11,8 @@ const LABELS = {
         approve: "Approve",
         scores: "Scoring",
         creditHold: "Credit hold",
+        overLimit: "Over credit limit",
+        heldOrders: "Orders on Credit Hold",
         creditFiles: "Credit Files",
         transactions: "Transactions",
     },
@@ -20,6 +22,8 @@ const LABELS = {
         approve: "核准",
         scores: "評分",
         creditHold: "信用暫停",
+        overLimit: "超出信用額度",
+        heldOrders: "信用暫停的訂單",
         creditFiles: "信用檔案",
         transactions: "交易記錄",
     },
@@ -136,6 +140,43 @@ register("credit_sales_held_order_tour", (t) => [
         trigger: ".o_form_view div[name='credit_hold_banner']",
     },
     currentState("draft"),
+]);
+
+// Finance releases the held order of the customer named "Tour Customer" with a reason.
+register("credit_analyst_release_tour", (t) => [
+    {
+        content: "The orders on credit hold",
+        trigger: `.o_breadcrumb:contains('${t.heldOrders}')`,
+    },
+    {
+        content: "Open the held order of the tour customer",
+        trigger: ".o_data_row:contains('Tour Customer') .o_data_cell[name='name']",
+        run: "click",
+    },
+    {
+        content: "The banner explains the hold in the user's language",
+        trigger: `.o_form_view div[name='credit_hold_banner']:contains('${t.overLimit}')`,
+    },
+    {
+        content: "Release the hold",
+        trigger: ".o_statusbar_buttons button[name='action_credit_release']",
+        run: "click",
+    },
+    {
+        content: "The wizard shows the credit check of today",
+        trigger: `.modal .o_field_widget[name='decision_message']:contains('${t.overLimit}')`,
+    },
+    {
+        content: "Give the reason",
+        trigger: ".modal .o_field_widget[name='reason'] textarea",
+        run: "edit Bank guarantee received",
+    },
+    {
+        content: "Confirm the release",
+        trigger: ".modal button[name='action_confirm']",
+        run: "click",
+    },
+    currentState("sale"),
 ]);
 
 // P3.2.3, P5.1.3: the auditor reads a credit file and can change nothing.
