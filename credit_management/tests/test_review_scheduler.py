@@ -75,7 +75,10 @@ class TestReviewScheduler(CreditCronCommon):
         review = self._periodic()
         self.assertTrue(review.review_overdue)
         self.assertEqual(
-            self.env["credit.assessment"].sudo().search([("review_overdue", "=", True)]), review
+            self.env["credit.assessment"]
+            .sudo()
+            .search([("review_overdue", "=", True), ("company_id", "=", self.company.id)]),
+            review,
         )
 
     def test_a_killed_run_resumes_without_duplicates(self):
