@@ -179,7 +179,7 @@ class CreditApplicationPortal(CustomerPortal):
                 post,
                 invite.partner_id,
                 invite.company_id,
-                request.env._(
+                lambda staff: staff._(
                     "Applied with the invitation sent by %(user)s, by %(name)s <%(email)s>.",
                     user=invite.user_id.name,
                     name=name,
@@ -255,13 +255,16 @@ class CreditApplicationPortal(CustomerPortal):
             post,
             customer,
             customer.company_id or request.env.company,
-            request.env._("Applied on the portal by %(user)s.", user=request.env.user.name),
+            lambda staff: staff._("Applied on the portal by %(user)s.", user=request.env.user.name),
         )
 
     def _credit_application_create(self, post, customer, company, origin, salesperson=None):
         """Check everything, then create the draft assessment of ``customer`` in ``company``
         and its documents in one go: a refused field or file leaves nothing behind. The
-        salesperson (by default the customer's) gets an activity to verify and submit."""
+        salesperson (by default the customer's) gets an activity to verify and submit.
+
+        The errors speak the applicant's language; what sales reads (``origin(env)``, where
+        the application came from, the comment, the activity) the salesperson's."""
         if customer._credit_application_under_way(company):
             raise UserError(
                 request.env._(
@@ -290,12 +293,15 @@ class CreditApplicationPortal(CustomerPortal):
         term = self._credit_payment_terms(company).filtered(lambda t: str(t.id) == term_id)
         banks = (post.get("banks") or "").strip()
         registration = (post.get("registration") or "").strip()
+        owner = salesperson or customer.user_id
+        reader = owner or company._credit_controller()
+        staff = request.env(context=dict(request.env.context, lang=reader.sudo().lang or "en_US"))
         comment = "\n".join(
             line
             for line in (
-                origin,
-                registration and request.env._("Registration: %(number)s", number=registration),
-                banks and request.env._("Banks: %(banks)s", banks=banks),
+                origin(staff),
+                registration and staff._("Registration: %(number)s", number=registration),
+                banks and staff._("Banks: %(banks)s", banks=banks),
                 (post.get("comment") or "").strip(),
             )
             if line
@@ -309,7 +315,7 @@ class CreditApplicationPortal(CustomerPortal):
                     "partner_id": customer.id,
                     "company_id": company.id,
                     "type": "new",
-                    "user_id": (salesperson or customer.user_id).id,
+                    "user_id": owner.id,
                     "requested_limit": requested,
                     "requested_payment_term_id": term.id,
                     "annual_revenue": self._credit_number(
@@ -326,13 +332,12 @@ class CreditApplicationPortal(CustomerPortal):
                 }
             )
         )
-        salesperson = salesperson or customer.user_id or company._credit_controller()
-        if not salesperson:
+        if not reader:
             return assessment  # nobody to tell: it waits in the assessments list
         assessment.activity_schedule(
             "mail.mail_activity_data_todo",
-            user_id=salesperson.id,
-            summary=request.env._(
+            user_id=reader.id,
+            summary=staff._(
                 "Credit application from %(customer)s: verify the documents and submit",
                 customer=customer.name,
             ),

@@ -13,6 +13,7 @@ from .credit_common import (
     SALESPERSON,
     close_activities,
     credit_notification,
+    reader_env,
 )
 from .credit_guarded import SYSTEM, credit_workflow, is_credit_workflow
 
@@ -134,7 +135,9 @@ class CreditAssessment(models.Model):
         help="For a monitoring review: nothing to report, or changes finance should look at "
         "(say which in the comments).",
     )
-    document_ids = fields.One2many("credit.assessment.document", "assessment_id")
+    document_ids = fields.One2many(
+        "credit.assessment.document", "assessment_id", string="Documents"
+    )
     missing_document_type_ids = fields.Many2many(
         "credit.document.type", compute="_compute_missing_document_type_ids"
     )
@@ -684,10 +687,11 @@ class CreditAssessment(models.Model):
             }
         )
         for assessment in self:
+            controller = assessment.company_id._credit_controller()
             assessment.sudo().activity_schedule(
                 "credit_management.mail_activity_type_credit_assessment",
-                user_id=assessment.company_id._credit_controller().id or self.env.uid,
-                summary=self.env._(
+                user_id=controller.id or self.env.uid,
+                summary=reader_env(self.env, controller)._(
                     "Score the credit assessment of %(partner)s",
                     partner=assessment.partner_id.display_name,
                 ),

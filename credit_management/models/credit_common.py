@@ -42,6 +42,14 @@ def credit_notification(title, message, kind="success", sticky=False, then="relo
     return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
 
 
+def reader_env(env, user):
+    """``env`` worded for ``user``: the messages, activities and figures meant for another
+    user than the one acting are written in that user's language (English when the user has
+    none; the acting user's when there is no such user)."""
+    lang = user.lang if user else env.lang
+    return env(context=dict(env.context, lang=lang or "en_US"))
+
+
 def close_activities(records, activity_type_xmlid, feedback):
     """Mark done the activities of type ``activity_type_xmlid`` of ``records``, with
     ``feedback`` (the activities of other types stay)."""

@@ -10,6 +10,7 @@ from .credit_common import (
     INTERNAL,
     STATUS_RANK,
     credit_notification,
+    reader_env,
 )
 from .credit_guarded import SYSTEM
 
@@ -350,11 +351,12 @@ class CreditControlledDocument(models.AbstractModel):
         if not already_held:
             # finance reads the activity in its own language, the chatter keeps the author's
             controller = self._credit_company()._credit_controller()
-            lang = controller.lang or self.env.lang
-            explanation = self.env["credit.decision"]._message_in(decision, lang)
-            doc = self.with_context(lang=lang)
-            doc._credit_ask_finance(
-                doc.env._("Credit hold: release or reject %(document)s", document=doc.display_name),
+            finance = reader_env(self.env, controller)
+            explanation = self.env["credit.decision"]._message_in(decision, finance.lang)
+            self._credit_ask_finance(
+                finance._(
+                    "Credit hold: release or reject %(document)s", document=self.display_name
+                ),
                 explanation if not note else f"{note}\n\n{explanation}",
                 user=controller,
             )
@@ -474,9 +476,13 @@ class CreditControlledDocument(models.AbstractModel):
         self.ensure_one()
         self._credit_workflow_write({"credit_hold_state": "held"})
         note = self.env.cr.cache.get(RESUBMITTED, {}).get(self.id) or ""
+        controller = self._credit_company()._credit_controller()
         self._credit_ask_finance(
-            self.env._("Credit hold: release or reject %(document)s", document=self.display_name),
+            reader_env(self.env, controller)._(
+                "Credit hold: release or reject %(document)s", document=self.display_name
+            ),
             f"{note}\n\n{self.sudo().credit_hold_message}",
+            user=controller,
         )
 
     # ------------------------------------------------------------------------------------------

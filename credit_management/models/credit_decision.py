@@ -121,6 +121,7 @@ class CreditDecision(models.AbstractModel):
         """Fire the rules on the facts of ``result`` and explain them, in the language of the
         environment."""
         result["rules"] = []
+        result.setdefault("relang", "_apply_rules")
         for code in self._credit_rules():
             fired = getattr(self, f"_rule_{code}")(result)
             if fired:
@@ -134,10 +135,12 @@ class CreditDecision(models.AbstractModel):
     @api.model
     def _message_in(self, result, lang):
         """The explanation of ``result`` in ``lang`` (a reader other than the user who
-        decided): the same rules on the same figures, worded for that reader."""
+        decided): the same rules on the same figures, worded for that reader, by the method
+        that fired them (``relang``: the standard rules, or a document's own)."""
         if not result["rules"] or not lang or lang == self.env.lang:
             return result["message"]
-        return self.with_context(lang=lang)._apply_rules(dict(result))["message"]
+        decision = self.with_context(lang=lang)
+        return getattr(decision, result.get("relang", "_apply_rules"))(dict(result))["message"]
 
     @api.model
     def _with_limit(self, exposure, base_limit, company):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from .credit_common import ANALYST, OPEN_STATUSES, close_activities
+from .credit_common import ANALYST, OPEN_STATUSES, close_activities, reader_env
 from .credit_guarded import SYSTEM, is_credit_workflow
 
 EVENT_TYPES = [
@@ -121,11 +121,14 @@ class CreditEvent(models.Model):
         for event in events:
             if event.origin != "reported":
                 continue  # the crons schedule their own, per escalation level
+            controller = event.company_id._credit_controller()
             event.sudo().activity_schedule(
                 "credit_management.mail_activity_type_credit_event",
                 date_deadline=event.deadline or fields.Date.context_today(self),
-                user_id=event.company_id._credit_controller().id or self.env.uid,
-                summary=self.env._("Credit event: %(event)s", event=event.name),
+                user_id=controller.id or self.env.uid,
+                summary=reader_env(self.env, controller)._(
+                    "Credit event: %(event)s", event=event.name
+                ),
                 note=plaintext2html(event.description or ""),
             )
         return events

@@ -3,7 +3,7 @@ from types import MappingProxyType
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .credit_common import ANALYST, MANAGER
+from .credit_common import ANALYST, MANAGER, reader_env
 from .credit_guarded import SYSTEM
 
 INCREASE_STATES = [
@@ -94,7 +94,9 @@ class CreditLimitIncrease(models.Model):
                 increase.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=controller.id,
-                    summary=self.env._("Decide on a temporary credit limit increase"),
+                    summary=reader_env(self.env, controller)._(
+                        "Decide on a temporary credit limit increase"
+                    ),
                 )
         return True
 

@@ -1,6 +1,7 @@
 import re
 
 from odoo.fields import Command
+from odoo.http import Request
 from odoo.tests import Form, HttpCase, TransactionCase, tagged
 
 from .common import CreditCommon
@@ -72,8 +73,7 @@ class TestInTheReadersLanguage(CreditCommon, HttpCase):
         self.assertIn("2,500.00", activity.note)
         self.assertIn(order.name, activity.summary)
         self.assertNotIn("Credit hold", activity.summary)
-        # an English reader of the same rule reads English
-        self.analyst.lang = "en_US"
+        # the same decision explained again for an English reader
         self.assertIn(
             "Over credit limit",
             self.env["credit.decision"]._message_in(
@@ -85,15 +85,18 @@ class TestInTheReadersLanguage(CreditCommon, HttpCase):
         )
 
     def test_invitation_mail_and_public_form_in_the_contacts_language(self):
+        """The prospect reads Simplified Chinese (mail, form, errors); the salesperson, who
+        works in Traditional Chinese, reads the application and its activity in that."""
         buyer = self.env["res.partner"].create(
             {
                 "name": "Ms Chen",
                 "parent_id": self.customer.id,
                 "email": "chen@customer.example",
-                "lang": "zh_TW",
+                "lang": "zh_CN",
             }
         )
         self.customer.user_id = self.salesperson
+        self.env["credit.document.type"].sudo().search([]).write({"required_new": False})
         action = self.customer.with_user(self.salesperson).action_credit_invite_to_apply()
         form = Form(
             self.env[action["res_model"]]
@@ -108,11 +111,29 @@ class TestInTheReadersLanguage(CreditCommon, HttpCase):
         )
         self.assertEqual(mail.recipient_ids, buyer)
         self.assertRegex(mail.subject, "[\u4e00-\u9fff]")
-        self.assertIn("申請", mail.body_html)
+        self.assertIn("申请", mail.body_html)
         self.assertNotIn("invites", mail.body_html)
         link = re.search(r'href="[^"]*(/credit/apply/\d+/[\w-]+)"', mail.body_html).group(1)
         # the prospect has no account: the form speaks the contact's language
+        self.authenticate(None, None)
         page = self.url_open(link)
         self.assertEqual(page.status_code, 200)
-        self.assertIn("信用額度", page.text)
+        self.assertIn("您申请的信用额度", page.text)
         self.assertNotIn("Credit limit you ask for", page.text)
+        data = {
+            "csrf_token": Request.csrf_token(self),
+            "applicant_name": "Chen Li",
+            "applicant_email": "chen@customer.example",
+            "requested_limit": "0",
+        }
+        refused = self.url_open(link, data=data)
+        self.assertIn("请输入您申请的信用额度。", refused.text)
+        self.url_open(link, data=dict(data, requested_limit="6000", banks="Bank of Taiwan"))
+        assessment = invite.assessment_id
+        self.assertEqual(assessment.requested_limit, 6000.0)
+        # what sales reads: the salesperson's Traditional Chinese
+        self.assertIn("透過", assessment.sales_comment)
+        self.assertNotIn("Applied with the invitation", assessment.sales_comment)
+        activity = assessment.activity_ids
+        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertIn("請核實文件後提交", activity.summary)

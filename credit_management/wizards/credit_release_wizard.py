@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.credit_common import MANAGER, credit_notification
+from ..models.credit_common import MANAGER, credit_notification, reader_env
 from ..models.credit_decision import DECISION_LEVELS
 from ..models.credit_release import RELEASE_ANSWERS
 
@@ -160,15 +160,19 @@ class CreditReleaseWizard(models.TransientModel):
             raise UserError(
                 self.env._("%(company)s has no credit manager to ask.", company=company.name)
             )
-        note = self.env._(
+        # worded for the manager, in the manager's language
+        manager_env = reader_env(self.env, manager)
+        note = manager_env._(
             "%(user)s asks you to release %(document)s: %(reason)s\n\n%(figures)s",
             user=self.env.user.name,
             document=document.display_name,
             reason=self.reason,
-            figures=decision["message"],
+            figures=self.env["credit.decision"]._message_in(decision, manager_env.lang),
         )
         document._credit_ask_finance(
-            self.env._("Credit release above the tolerance: %(document)s", document=document.name),
+            manager_env._(
+                "Credit release above the tolerance: %(document)s", document=document.name
+            ),
             note,
             user=manager,
         )

@@ -12,6 +12,15 @@ class CreditDecision(models.AbstractModel):
         result = self._decide(partner, 0.0, company)
         if not company.credit_control_enabled:
             return result
+        return self._apply_delivery_rules(result)
+
+    @api.model
+    def _apply_delivery_rules(self, result):
+        """The delivery's rules on the facts of ``result``, worded in the environment's
+        language (``credit.decision._message_in`` calls it again for another reader)."""
+        company = result["company"]
+        result = self._apply_rules(result)
+        result["relang"] = "_apply_delivery_rules"
         rules = [r for r in result["rules"] if r["code"] == "status" and r["level"] == "block"]
         exposure = result["exposure"]
         limit, total = exposure["limit"], exposure["total"]
