@@ -26,7 +26,9 @@ class CreditFile(models.Model):
     assessment_ids = fields.Many2many("credit.assessment", compute="_compute_links")
     event_ids = fields.Many2many("credit.event", compute="_compute_links")
     release_ids = fields.Many2many("credit.release", compute="_compute_links")
-    document_ids = fields.Many2many("credit.assessment.document", compute="_compute_links")
+    document_ids = fields.Many2many(
+        "credit.assessment.document", string="Documents", compute="_compute_links"
+    )
     history_ids = fields.One2many("credit.history", "file_id", readonly=True)
     month_ids = fields.One2many("credit.file.month", "file_id", readonly=True)
     notes = fields.Html()

@@ -61,6 +61,7 @@ class CreditRating(models.Model):
     )
     policy = fields.Selection(
         RATING_POLICIES,
+        string="Orders Allowed",
         required=True,
         default="normal",
         help="Cash in Advance Only: orders are held unless paid in full in advance. Blocked: "

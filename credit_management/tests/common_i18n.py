@@ -15,7 +15,7 @@ import re
 import polib
 
 from odoo.tools import file_path
-from odoo.tools.translate import code_translations
+from odoo.tools.translate import TranslationModuleReader, code_translations
 
 LANGS = ("zh_TW", "zh_CN")
 # %s, %(name)s, %d, %%; {{ expression }}; {name}
@@ -69,6 +69,28 @@ class TranslationChecks:
 
     def _pofile(self, name):
         return polib.pofile(file_path(f"{self.i18n_module}/i18n/{name}"))
+
+    def test_pot_is_current(self):
+        """The .pot holds every term the module has now, as Odoo's export reads them (a new
+        string not exported would go untranslated without the .po check noticing)."""
+        exported = {
+            source
+            for module, _type, _name, _res_id, source, _value, _comments in (
+                TranslationModuleReader(self.env.cr, modules=[self.i18n_module])
+            )
+            if module == self.i18n_module and source
+        }
+        template = {entry.msgid for entry in self._pofile(f"{self.i18n_module}.pot")}
+        self.assertFalse(
+            exported - template,
+            f"terms missing from {self.i18n_module}.pot (export it again): "
+            f"{sorted(exported - template)[:10]}",
+        )
+        self.assertFalse(
+            template - exported,
+            f"terms the module no longer has in {self.i18n_module}.pot: "
+            f"{sorted(template - exported)[:10]}",
+        )
 
     def test_po_files_complete(self):
         """Each .po translates every term of the .pot, placeholders and tags unchanged."""
