@@ -16,9 +16,7 @@ for addon in $ADDONS; do
         install="${install:+$install,}$addon"
     fi
 done
-# a new database also gets Traditional and Simplified Chinese
-langs=""
-[ -z "$installed" ] && langs="en_US,zh_TW,zh_CN"
+# English, Traditional and Simplified Chinese (loading them again on a restart is harmless)
 # shellcheck disable=SC2086
 exec odoo $DB_ARGS -d "$DB" --db-filter="^$DB\$" \
-    ${install:+-i "$install"} ${update:+-u "$update"} ${langs:+--load-language="$langs"} "$@"
+    ${install:+-i "$install"} ${update:+-u "$update"} --load-language=en_US,zh_TW,zh_CN "$@"

@@ -131,7 +131,7 @@ SCREENS = [
             (
                 "analyst-assessment-to-review",
                 lambda page: (
-                    "/odoo/action-credit_management.credit_assessment_review_action/"
+                    "/odoo/action-credit_management.credit_assessment_action/"
                     f"{assessment(page, 'Ready Mat')}"
                 ),
                 ".o_notebook .nav-link[name='scoring']",
