@@ -7,11 +7,12 @@ from .common_i18n import LANGS
 @tagged("post_install", "-at_install")
 class TestCreditRoleTours(HttpCase):
     """The procedure in Chromium as each role does it (static/tests/tours/credit_role_tours.js),
-    in English and again for users who work in Traditional Chinese: the salesperson requests
-    and submits an assessment from an opportunity (P4.1.2), the analyst scores and approves it
-    (P4.1.3), a salesperson's order is held and finance releases it, the auditor reads a credit
-    file and can change nothing (P3.2.3). The file upload of the application is in the portal
-    tour; here the company asks for no document before the first assessment."""
+    in English and again for users who work in Traditional and in Simplified Chinese: the
+    salesperson requests and submits an assessment from an opportunity (P4.1.2), the analyst
+    scores and approves it (P4.1.3), a salesperson's order is held and finance releases it,
+    the auditor reads a credit file and can change nothing (P3.2.3). The file upload of the
+    application is in the portal tour; here the company asks for no document before the
+    first assessment."""
 
     @classmethod
     def setUpClass(cls):
@@ -71,7 +72,7 @@ class TestCreditRoleTours(HttpCase):
         return customer, lead
 
     def test_assessment_requested_from_opportunity_then_scored_and_approved(self):
-        for lang in ("en_US", "zh_TW"):
+        for lang in ("en_US", "zh_TW", "zh_CN"):
             with self.subTest(lang=lang):
                 suffix = self._as_language(lang)
                 customer, lead = self._opportunity(f"Prospect {lang}")
@@ -137,8 +138,11 @@ class TestCreditRoleTours(HttpCase):
         self.start_tour("/odoo", "credit_management_release_tour", login="tour_analyst")
         self.assertEqual((order.state, order.credit_hold_state), ("sale", "released"))
 
-    def test_held_order_in_traditional_chinese(self):
-        suffix = self._as_language("zh_TW")
+    def test_held_order_in_the_salespersons_and_the_analysts_languages(self):
+        """A salesperson in Simplified Chinese, an analyst in Traditional Chinese: each reads
+        the hold in their own language."""
+        self._as_language("zh_TW")
+        self.salesperson.lang = "zh_CN"
         customer, lead = self._opportunity("Tour Customer")
         customer.sudo().credit_limit = 100.0
         order = (
@@ -165,14 +169,22 @@ class TestCreditRoleTours(HttpCase):
         )
         self.start_tour(
             f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
-            f"credit_sales_held_order_tour{suffix}",
+            "credit_sales_held_order_tour_zh_CN",
             login="tour_sales",
         )
         self.assertEqual(order.credit_hold_state, "held")
-        self.assertIn("超出信用額度", order.sudo().credit_hold_message)
+        # the hold as the salesperson confirmed it; finance's activity in finance's language
+        self.assertIn("超出信用额度", order.sudo().credit_hold_message)
+        activity = order.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("credit_management.mail_activity_type_credit_hold")
+            )
+        )
+        self.assertIn("超出信用額度", activity.note)
         self.start_tour(
             "/odoo/action-credit_management.sale_order_credit_hold_action",
-            f"credit_analyst_release_tour{suffix}",
+            "credit_analyst_release_tour_zh_TW",
             login="tour_analyst",
         )
         self.assertEqual((order.state, order.credit_hold_state), ("sale", "released"))
@@ -184,7 +196,7 @@ class TestCreditRoleTours(HttpCase):
         )
         credit_file = self.env["credit.file"]._for_partner(customer, self.company)
         credit_file.notes = "<p>Bank guarantee on file.</p>"
-        for lang in ("en_US", "zh_TW"):
+        for lang in ("en_US", "zh_TW", "zh_CN"):
             with self.subTest(lang=lang):
                 suffix = self._as_language(lang)
                 self.start_tour(

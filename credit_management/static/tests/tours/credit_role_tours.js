@@ -1,8 +1,8 @@
 import { registry } from "@web/core/registry";
 
-// The policy's procedure in the browser, as each role does it. Every tour is registered twice:
-// in English, and in Traditional Chinese for a user whose language is zh_TW (name suffixed
-// "_zh_TW"). Elements are found by their technical names; the labels below are what the user
+// The policy's procedure in the browser, as each role does it. Every tour is registered in
+// English, and again for a user whose language is zh_TW or zh_CN (name suffixed "_zh_TW",
+// "_zh_CN"). Elements are found by their technical names; the labels below are what the user
 // must read, so the zh_TW run fails when a screen is left in English.
 const LABELS = {
     en_US: {
@@ -26,6 +26,17 @@ const LABELS = {
         heldOrders: "信用暫停的訂單",
         creditFiles: "信用檔案",
         transactions: "交易記錄",
+    },
+    zh_CN: {
+        submit: "提交财务部门",
+        startReview: "开始审核",
+        approve: "核准",
+        scores: "评分",
+        creditHold: "信用暂停",
+        overLimit: "超出信用额度",
+        heldOrders: "信用暂停的订单",
+        creditFiles: "信用档案",
+        transactions: "交易记录",
     },
 };
 
