@@ -103,8 +103,12 @@ register("credit_analyst_scoring_tour", (t) => [
         },
         {
             content: `Choose the first level of criterion ${row}`,
-            trigger: ".o-autocomplete--dropdown-item:first-child a",
+            trigger: `.o_field_widget[name='line_ids'] .o_data_row:nth-child(${row}) .o-autocomplete--dropdown-item:first-child a`,
             run: "click",
+        },
+        {
+            content: `The level of criterion ${row} is taken`,
+            trigger: `.o_field_widget[name='line_ids'] .o_data_row:nth-child(${row}) .o-autocomplete:not(:has(.o-autocomplete--dropdown-menu))`,
         },
     ]),
     {
