@@ -115,8 +115,9 @@ class CreditPolicy(models.Model):
             policy.acknowledged_count = counts.get((policy.id, "done"), 0)
             policy.pending_count = counts.get((policy.id, "pending"), 0)
 
-    def _compute_to_acknowledge(self):
-        pending = (
+    def _my_pending_acknowledgements(self):
+        """The current user's acknowledgements still to give on these versions."""
+        return (
             self.env["credit.policy.acknowledgement"]
             .sudo()
             .search(
@@ -126,8 +127,10 @@ class CreditPolicy(models.Model):
                     ("state", "=", "pending"),
                 ]
             )
-            .policy_id
         )
+
+    def _compute_to_acknowledge(self):
+        pending = self._my_pending_acknowledgements().policy_id
         for policy in self:
             policy.to_acknowledge = policy in pending
 
@@ -295,17 +298,7 @@ class CreditPolicy(models.Model):
 
     def action_acknowledge(self):
         """The current user has read the version in force and will comply (P6.3)."""
-        mine = (
-            self.env["credit.policy.acknowledgement"]
-            .sudo()
-            .search(
-                [
-                    ("policy_id", "in", self.ids),
-                    ("user_id", "=", self.env.uid),
-                    ("state", "=", "pending"),
-                ]
-            )
-        )
+        mine = self._my_pending_acknowledgements()
         if not mine:
             raise UserError(self.env._("You have nothing to acknowledge on this version."))
         mine._credit_workflow_write({"state": "done", "date": fields.Datetime.now()})

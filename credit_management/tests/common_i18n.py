@@ -28,6 +28,13 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 WORD = re.compile(r"[A-Za-z]{2,}")
 
 
+def load_languages(env, modules):
+    """Activate zh_TW and zh_CN and load ``modules``' terms in them, as an install does."""
+    for lang in LANGS:
+        env["res.lang"]._activate_lang(lang)
+    env["ir.module.module"]._load_module_terms(modules, list(LANGS))
+
+
 def translation_problems(source, translation):
     """What is wrong with ``translation`` of ``source``: a list of short descriptions."""
     if not translation or not translation.strip():
@@ -117,10 +124,7 @@ class TranslationChecks:
     def test_terms_loaded_in_database(self):
         """Loaded as on install, the module's labels, menus, views and messages read in
         Chinese."""
-        Lang = self.env["res.lang"]
-        for lang in LANGS:
-            Lang._activate_lang(lang)
-        self.env["ir.module.module"]._load_module_terms([self.i18n_module], list(LANGS))
+        load_languages(self.env, [self.i18n_module])
         self.env.invalidate_all()
         data = self.env["ir.model.data"].search([("module", "=", self.i18n_module)])
         by_model = {}

@@ -41,7 +41,11 @@ class TestCreditReleaseTour(HttpCase):
         order.with_user(salesperson).action_confirm()
         self.assertEqual(order.credit_hold_state, "held")
 
-        self.start_tour("/odoo", "credit_management_release_tour", login="tour_analyst")
+        self.start_tour(
+            "/odoo/action-credit_management.sale_order_credit_hold_action",
+            "credit_analyst_release_tour",
+            login="tour_analyst",
+        )
 
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.sudo().credit_release_ids.reason, "Bank guarantee received")

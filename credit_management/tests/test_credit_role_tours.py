@@ -1,7 +1,7 @@
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common_i18n import LANGS
+from .common_i18n import load_languages
 
 
 @tagged("post_install", "-at_install")
@@ -20,9 +20,7 @@ class TestCreditRoleTours(HttpCase):
         # the set-up's limits are finance's, given with a reason
         cls.env = cls.env(context=dict(cls.env.context, credit_change_reason="Tour set-up"))
         cls.company = cls.env.company
-        for lang in LANGS:
-            cls.env["res.lang"]._activate_lang(lang)
-        cls.env["ir.module.module"]._load_module_terms(["credit_management"], list(LANGS))
+        load_languages(cls.env, ["credit_management"])
         cls.salesperson = new_test_user(
             cls.env,
             login="tour_sales",
@@ -53,6 +51,12 @@ class TestCreditRoleTours(HttpCase):
 
     def _as_language(self, lang):
         (self.salesperson | self.analyst | self.auditor).write({"lang": lang})
+        return self._suffix(self.salesperson)
+
+    @staticmethod
+    def _suffix(user):
+        """The name suffix of a tour's variant in ``user``'s language."""
+        lang = user.lang or "en_US"
         return "" if lang == "en_US" else f"_{lang}"
 
     def _opportunity(self, name):
@@ -107,11 +111,13 @@ class TestCreditRoleTours(HttpCase):
                 self.assertEqual(customer.credit_rating_id, assessment.approved_rating_id)
                 self.assertEqual(customer.credit_status, "approved")
 
-    def test_order_from_opportunity_held_then_released_by_finance(self):
+    def _held_order(self, limit, price):
+        """A quotation the salesperson made from an opportunity with tags, for a customer
+        whose limit it exceeds; the salesperson confirms it in the browser and it is held."""
         customer, lead = self._opportunity("Tour Customer")
-        customer.sudo().credit_limit = 500.0
+        customer.sudo().credit_limit = limit
         product = self.env["product.product"].create(
-            {"name": "Tour Desk", "type": "service", "list_price": 800.0, "taxes_id": []}
+            {"name": "Tour Desk", "type": "service", "list_price": price, "taxes_id": []}
         )
         order = (
             self.env["sale.order"]
@@ -123,7 +129,7 @@ class TestCreditRoleTours(HttpCase):
                     "tag_ids": [Command.link(self.tag.id)],
                     "order_line": [
                         Command.create(
-                            {"product_id": product.id, "price_unit": 800.0, "tax_id": []}
+                            {"product_id": product.id, "price_unit": price, "tax_id": []}
                         )
                     ],
                 }
@@ -131,48 +137,31 @@ class TestCreditRoleTours(HttpCase):
         )
         self.start_tour(
             f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
-            "credit_sales_held_order_tour",
+            f"credit_sales_held_order_tour{self._suffix(self.salesperson)}",
             login="tour_sales",
         )
         self.assertEqual((order.state, order.credit_hold_state), ("draft", "held"))
-        self.start_tour("/odoo", "credit_management_release_tour", login="tour_analyst")
+        return order
+
+    def _release(self, order):
+        """The analyst releases the held order from the hold queue, in the browser."""
+        self.start_tour(
+            "/odoo/action-credit_management.sale_order_credit_hold_action",
+            f"credit_analyst_release_tour{self._suffix(self.analyst)}",
+            login="tour_analyst",
+        )
         self.assertEqual((order.state, order.credit_hold_state), ("sale", "released"))
+        self.assertEqual(order.sudo().credit_release_ids.reason, "Bank guarantee received")
+
+    def test_order_from_opportunity_held_then_released_by_finance(self):
+        self._release(self._held_order(500.0, 800.0))
 
     def test_held_order_in_the_salespersons_and_the_analysts_languages(self):
         """A salesperson in Simplified Chinese, an analyst in Traditional Chinese: each reads
         the hold in their own language."""
         self._as_language("zh_TW")
         self.salesperson.lang = "zh_CN"
-        customer, lead = self._opportunity("Tour Customer")
-        customer.sudo().credit_limit = 100.0
-        order = (
-            self.env["sale.order"]
-            .with_user(self.salesperson)
-            .create(
-                {
-                    "partner_id": customer.id,
-                    "opportunity_id": lead.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "name": "Standing desk",
-                                "product_id": self.env["product.product"]
-                                .create({"name": "Standing desk", "type": "service"})
-                                .id,
-                                "price_unit": 300.0,
-                                "tax_id": [],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        self.start_tour(
-            f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
-            "credit_sales_held_order_tour_zh_CN",
-            login="tour_sales",
-        )
-        self.assertEqual(order.credit_hold_state, "held")
+        order = self._held_order(100.0, 300.0)
         # the hold as the salesperson confirmed it; finance's activity in finance's language
         self.assertIn("超出信用额度", order.sudo().credit_hold_message)
         activity = order.activity_ids.filtered(
@@ -182,13 +171,7 @@ class TestCreditRoleTours(HttpCase):
             )
         )
         self.assertIn("超出信用額度", activity.note)
-        self.start_tour(
-            "/odoo/action-credit_management.sale_order_credit_hold_action",
-            "credit_analyst_release_tour_zh_TW",
-            login="tour_analyst",
-        )
-        self.assertEqual((order.state, order.credit_hold_state), ("sale", "released"))
-        self.assertEqual(order.sudo().credit_release_ids.reason, "Bank guarantee received")
+        self._release(order)
 
     def test_auditor_reads_a_credit_file_and_can_change_nothing(self):
         customer = self.env["res.partner"].create(

@@ -5,7 +5,7 @@ from odoo.http import Request
 from odoo.tests import Form, HttpCase, TransactionCase, tagged
 
 from .common import CreditCommon
-from .common_i18n import LANGS, TranslationChecks
+from .common_i18n import TranslationChecks, load_languages
 
 
 @tagged("post_install", "-at_install")
@@ -23,9 +23,7 @@ class TestInTheReadersLanguage(CreditCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for lang in LANGS:
-            cls.env["res.lang"]._activate_lang(lang)
-        cls.env["ir.module.module"]._load_module_terms(["credit_management"], list(LANGS))
+        load_languages(cls.env, ["credit_management"])
         cls.company.write({"credit_controller_id": cls.analyst.id})
         cls.salesperson.lang = "zh_TW"
         cls.analyst.lang = "zh_CN"

@@ -7,7 +7,7 @@ import polib
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import file_path
 
-from odoo.addons.credit_management.tests.common_i18n import LANGS, TranslationChecks
+from odoo.addons.credit_management.tests.common_i18n import TranslationChecks, load_languages
 
 from .test_finance_reports import FinanceReportCommon
 from .test_pdf_reports import pdf_text
@@ -28,11 +28,7 @@ class TestReportsInTheUsersLanguage(FinanceReportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for lang in LANGS:
-            cls.env["res.lang"]._activate_lang(lang)
-        cls.env["ir.module.module"]._load_module_terms(
-            ["credit_management", "credit_management_reports"], list(LANGS)
-        )
+        load_languages(cls.env, ["credit_management", "credit_management_reports"])
         cls.analyst.lang = "zh_TW"
         # the PDF itself, its text in the system fonts (see test_pdf_reports)
         cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")

@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.credit_management.tests.common_i18n import LANGS, TranslationChecks
+from odoo.addons.credit_management.tests.common_i18n import TranslationChecks, load_languages
 
 from .test_delivery_block import TestDeliveryBlock
 
@@ -20,11 +20,7 @@ class TestDeliveryHoldInTheReadersLanguage(TestDeliveryBlock):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for lang in LANGS:
-            cls.env["res.lang"]._activate_lang(lang)
-        cls.env["ir.module.module"]._load_module_terms(
-            ["credit_management", "credit_management_stock"], list(LANGS)
-        )
+        load_languages(cls.env, ["credit_management", "credit_management_stock"])
         cls.analyst.lang = "zh_CN"
 
     def test_a_delivery_over_the_limit_explained_to_finance_in_its_language(self):
